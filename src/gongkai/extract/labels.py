@@ -1,0 +1,139 @@
+"""Matching printed row labels to the template's rows, tolerantly.
+
+Printed labels differ from the template: numbering styles (``（一）``, ``(一)``, ``1.``, ``1、``), full- and
+half-width punctuation, spaces inside words (``商 业 企 业``), labels wrapped over two lines
+(``4.无正当理由大量`` … ``反复申请``), typos (``其他法律行政止公开``), and shortened forms (``部分公开``).
+All of that is folded here, in one place, with named tolerances.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache
+
+from gongkai.model.templates import RowSpec
+
+_NUMERAL = "一二三四五六七八九十"
+_NUMBERING = re.compile(
+    rf"^(?:第?[{_NUMERAL}]+[、.．,，]|[（(][{_NUMERAL}\d]+[)）][、.．]?|\d{{1,2}}\s*[、.．,，](?!\d))\s*"
+)
+_DROP = re.compile(r"[\s()（）\[\]【】,，、.．:：;；“”\"'‘’「」《》<>〈〉·•\-－—_|/]+")
+
+
+@dataclass(frozen=True)
+class LabelSettings:
+    """Tolerances of label matching, named once (see pdfplumber's TableSettings)."""
+
+    min_ratio: float = 0.78  # SequenceMatcher ratio for a fuzzy match (typos, a dropped word)
+    min_prefix: int = 4  # characters a wrapped label must keep to match by prefix
+    min_prefix_share: float = 0.45  # …and the share of the full label it must keep
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_ratio <= 1:
+            raise ValueError("min_ratio must be in (0, 1]")
+        if self.min_prefix < 1:
+            raise ValueError("min_prefix must be positive")
+
+
+DEFAULT_LABEL_SETTINGS = LabelSettings()
+
+
+def fold(text: str) -> str:
+    """Width-folded text without spaces, as used for comparing labels."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def split_numbering(text: str) -> tuple[str, str]:
+    """Separate leading numbering (one or more levels) from a label: ``（三）1.属于`` → (``(三)1.``, ``属于``)."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    folded = re.sub(r"^\s+", "", folded)
+    numbering = ""
+    while True:
+        m = _NUMBERING.match(folded)
+        if not m:
+            break
+        numbering += m.group(0).strip()
+        folded = folded[m.end() :]
+    return numbering, folded
+
+
+def label_key(text: str) -> str:
+    """The comparison key of a label: numbering, punctuation and spaces removed, widths folded."""
+    _, rest = split_numbering(text)
+    return _DROP.sub("", unicodedata.normalize("NFKC", rest))
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    row: RowSpec
+    score: float
+    how: str  # "exact", "prefix", "fuzzy"
+
+
+@cache
+def _row_keys(row: RowSpec) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(label_key(x) for x in (row.label, *row.aliases)))
+
+
+def match_row(
+    text: str,
+    rows: Sequence[RowSpec],
+    settings: LabelSettings = DEFAULT_LABEL_SETTINGS,
+) -> LabelMatch | None:
+    """The template row a printed label names, or None when it names none of them clearly.
+
+    Exact keys win; then a wrapped label's surviving prefix; then a close fuzzy match. Ties between rows are
+    broken by the printed numbering (``3.其他`` is the （六） sub-row 3, not another ``其他``).
+    """
+    key = label_key(text)
+    if not key:
+        return None
+    numbering, _ = split_numbering(text)
+    best: LabelMatch | None = None
+    for row in rows:
+        for row_key in _row_keys(row):
+            score, how = _score(key, row_key, settings)
+            if score <= 0:
+                continue
+            if numbering and row.number and _same_number(numbering, row.number):
+                score += 0.01
+            if best is None or score > best.score:
+                best = LabelMatch(row, score, how)
+    return best
+
+
+def _same_number(printed: str, template: str) -> bool:
+    return label_digits(printed)[-1:] == label_digits(template)[-1:]
+
+
+def label_digits(numbering: str) -> str:
+    """Numbering reduced to its numerals, e.g. ``(三)1.`` → ``三1``."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", numbering) if ch.isdigit() or ch in _NUMERAL)
+
+
+def _score(key: str, row_key: str, settings: LabelSettings) -> tuple[float, str]:
+    if key == row_key:
+        return 1.0, "exact"
+    short, long_ = (key, row_key) if len(key) < len(row_key) else (row_key, key)
+    if (
+        long_.startswith(short)
+        and len(short) >= settings.min_prefix
+        and len(short) >= settings.min_prefix_share * len(long_)
+        and short == key  # a printed fragment of the label, not a longer text that happens to start with it
+    ):
+        return 0.9, "prefix"
+    if abs(len(key) - len(row_key)) > max(4, len(row_key) // 2):
+        return 0.0, ""
+    ratio = SequenceMatcher(None, key, row_key, autojunk=False).ratio()
+    if ratio >= settings.min_ratio and len(row_key) >= 3:
+        return ratio * 0.89, "fuzzy"
+    return 0.0, ""
+
+
+def contains_any(text: str, needles: Iterable[str]) -> bool:
+    folded = fold(text)
+    return any(fold(n) in folded for n in needles)

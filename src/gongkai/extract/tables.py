@@ -1,0 +1,384 @@
+"""Finding the three statutory tables in a stream of lines and reading every cell under its id.
+
+Rows are matched by their printed labels (``gongkai.extract.labels``), never by counting numbers through
+the document. Within a row the values follow the template's column order. Two mechanisms handle layouts
+that tore labels from values (PDF→Markdown conversions): value rows without a label are placed in the
+template rows left empty *between two labelled rows* only when their count fits exactly; a lone number left
+over in the table is put back into a blank cell only when an identity of the table demands exactly it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from gongkai.extract.labels import LabelMatch, contains_any, fold, match_row
+from gongkai.extract.lines import Line, Piece
+from gongkai.extract.values import to_wanyuan
+from gongkai.model.report import Cell, Provenance, Table, ValueKind
+from gongkai.model.templates import (
+    T2_2019,
+    T2_2021,
+    T3_2019,
+    T3_2021,
+    T4,
+    CellSpec,
+    RowSpec,
+    TableKind,
+    TableTemplate,
+    TemplateVersion,
+)
+
+T2_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "本年处理决定数量")
+T2_2019_MARKERS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "采购项目数量",
+    "采购总金额",
+    "第二十条第（九）项",
+    "其他对外管理服务事项",
+    "政府集中采购",
+)
+T3_START_MARKERS = ("勾稽关系", "申请人情况", "收到和处理政府信息公开申请情况")
+SECTION_END_MARKERS = ("存在的主要问题", "主要问题", "改进情况", "其他需要报告的事项")
+
+MISSING_ROW = "报告中未找到该行"
+
+
+@dataclass
+class TablesResult:
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the reading went, for the debug view
+
+
+@dataclass(frozen=True)
+class RowHit:
+    line: Line
+    match: LabelMatch | None
+    values: tuple[Piece, ...]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cells
+# ---------------------------------------------------------------------------------------------------------
+
+
+def make_cell(spec: CellSpec, piece: Piece | None, *, uncertain: bool = False, reason: str = "") -> Cell:
+    """A model cell from the printed piece (or a blank, uncertain cell when nothing was printed for it)."""
+    if piece is None:
+        return Cell(spec.id, ValueKind.BLANK, uncertain=True, reason=reason or MISSING_ROW)
+    parsed = piece.parsed
+    value = parsed.value
+    if parsed.kind is ValueKind.NUMBER and value is not None and spec.money:
+        value = to_wanyuan(value, parsed.unit)
+    return Cell(
+        spec.id,
+        parsed.kind,
+        value if parsed.kind is ValueKind.NUMBER else None,
+        raw=piece.text,
+        unit=parsed.unit,
+        note=parsed.note,
+        uncertain=uncertain,
+        reason=reason,
+        provenance=piece.provenance,
+    )
+
+
+def fit_values(values: Sequence[Piece], n: int) -> tuple[list[Piece | None], bool]:
+    """Exactly n values for a row: drop surplus empty cells (merged-cell debris), trailing ones first.
+
+    Returns the values and whether the fit is certain (False when cells are missing or numbers surplus).
+    """
+    vals: list[Piece] = list(values)
+    while len(vals) > n and vals and vals[-1].is_blank:
+        vals.pop()
+    while len(vals) > n and vals and vals[0].is_blank:
+        vals.pop(0)
+    if len(vals) == n:
+        return list(vals), True
+    if len(vals) > n:
+        return list(vals[:n]), False
+    padded: list[Piece | None] = list(vals)
+    padded.extend([None] * (n - len(vals)))
+    return padded, False
+
+
+def _row_cells(
+    template: TableTemplate, row: RowSpec, values: Sequence[Piece | None], certain: bool, reason: str = ""
+) -> dict[str, Cell]:
+    out: dict[str, Cell] = {}
+    specs = {c.id: c for c in template.cells}
+    for column, piece in zip(row.columns, values, strict=True):
+        spec = specs[template.cell_id(row, column)]
+        why = reason
+        if not certain:
+            why = why or f"该行应有{len(row.columns)}个数值，实际数量不符，无法确定对应列"
+        out[spec.id] = make_cell(spec, piece, uncertain=not certain, reason=why if not certain else reason)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Regions
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Regions:
+    t2: tuple[int, int] | None
+    t3: tuple[int, int] | None
+    t4: tuple[int, int] | None
+
+
+def _first(lines: Sequence[Line], start: int, pred: object) -> int | None:
+    assert callable(pred)
+    for i in range(start, len(lines)):
+        if pred(lines[i]):
+            return i
+    return None
+
+
+def find_regions(lines: Sequence[Line]) -> Regions:
+    t3_rows = (*T3_2021.rows, T3_2019.row("other.total"))
+    t2_start = _first(lines, 0, lambda ln: "第二十条" in fold(ln.text))
+    search_from = t2_start or 0
+
+    def t3_begins(ln: Line) -> bool:
+        if contains_any(ln.text, T3_START_MARKERS) and len(ln.text) < 120:
+            return True
+        labels = ln.labels
+        return bool(labels) and ln.has_numbers and (m := match_row(labels[-1].text, t3_rows)) is not None and (
+            m.row.key == "new"
+        )
+
+    t3_start = _first(lines, search_from, t3_begins)
+    t4_start = None
+    if t3_start is not None:
+        t4_start = _first(
+            lines, t3_start + 1, lambda ln: "行政复议" in fold(ln.text) and not ln.has_numbers and len(ln.text) < 200
+        )
+    end_from = t4_start if t4_start is not None else (t3_start if t3_start is not None else search_from)
+    end = _first(
+        lines,
+        end_from + 1,
+        lambda ln: (not ln.from_grid and contains_any(ln.text, SECTION_END_MARKERS) and len(ln.text) < 60)
+        or (not ln.from_grid and len(ln.text) > 200),
+    )
+    end = len(lines) if end is None else end
+    t2 = (t2_start, t3_start if t3_start is not None else end) if t2_start is not None else None
+    t3 = (t3_start, t4_start if t4_start is not None else end) if t3_start is not None else None
+    t4 = (t4_start, end) if t4_start is not None else None
+    return Regions(t2, t3, t4)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Table 二
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _hits(lines: Sequence[Line], rows: Sequence[RowSpec]) -> list[RowHit]:
+    hits: list[RowHit] = []
+    for line in lines:
+        values = line.values
+        if not values or not any(not v.is_blank for v in values):
+            continue
+        labels = line.labels
+        match = None
+        if labels:
+            candidates = [labels[-1].text, "".join(p.text for p in labels)]
+            if len(labels) > 1:
+                candidates.append(labels[-2].text + labels[-1].text)
+            for text in candidates:
+                m = match_row(text, rows)
+                if m and (match is None or m.score > match.score):
+                    match = m
+        hits.append(RowHit(line, match, tuple(values)))
+    return hits
+
+
+def t2_version(lines: Sequence[Line]) -> TemplateVersion:
+    text = "".join(fold(ln.text) for ln in lines)
+    new = sum(1 for m in T2_2021_MARKERS if fold(m) in text)
+    old = sum(1 for m in T2_2019_MARKERS if fold(m) in text)
+    return TemplateVersion.V2019 if old > new else TemplateVersion.V2021
+
+
+def read_t2(lines: Sequence[Line], result: TablesResult) -> Table | None:
+    union = _union_rows(T2_2021, T2_2019)
+    hits = [h for h in _hits(lines, union) if h.match]
+    if not hits:
+        return None
+    version = t2_version(lines)
+    template = T2_2019 if version is TemplateVersion.V2019 else T2_2021
+    cells: dict[str, Cell] = {}
+    seen: set[str] = set()
+    for hit in hits:
+        assert hit.match
+        key = hit.match.row.key
+        if key in seen:
+            result.notes.append(f"表二：{hit.match.row.label} 行重复出现（{hit.line.text[:30]}），取第一次")
+            continue
+        try:
+            row = template.row(key)
+        except KeyError:
+            result.notes.append(f"表二：{hit.match.row.label} 行不属于{version.value}年模板，未读取")
+            continue
+        seen.add(key)
+        values, certain = fit_values(hit.values, len(row.columns))
+        cells.update(_row_cells(template, row, values, certain))
+    for row in template.rows:
+        if row.key not in seen:
+            cells.update(_row_cells(template, row, [None] * len(row.columns), False, MISSING_ROW))
+    return Table(TableKind.T2, version, _ordered(template, cells))
+
+
+def _union_rows(*templates: TableTemplate) -> tuple[RowSpec, ...]:
+    out: dict[str, RowSpec] = {}
+    for template in templates:
+        for row in template.rows:
+            out.setdefault(row.key, row)
+    return tuple(out.values())
+
+
+def _ordered(template: TableTemplate, cells: dict[str, Cell]) -> dict[str, Cell]:
+    return {spec.id: cells[spec.id] for spec in template.cells if spec.id in cells}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Table 三
+# ---------------------------------------------------------------------------------------------------------
+
+_T3_UNION = (*T3_2021.rows[:-2], T3_2019.row("other.total"), *T3_2021.rows[-2:])
+_T3_2021_ONLY = {"other.no_correction", "other.fee_unpaid", "other.other"}
+
+
+def read_t3(lines: Sequence[Line], result: TablesResult) -> Table | None:
+    hits = _hits(lines, _T3_UNION)
+    matched = [h for h in hits if h.match]
+    if len(matched) < 2:
+        return None
+    keys = {h.match.row.key for h in matched if h.match}
+    version = TemplateVersion.V2021 if keys & _T3_2021_ONLY or "other.total" not in keys else TemplateVersion.V2019
+    template = T3_2021 if version is TemplateVersion.V2021 else T3_2019
+    order = {row.key: i for i, row in enumerate(template.rows)}
+    n = len(template.rows[0].columns)
+
+    placed: dict[str, tuple[RowHit, str]] = {}
+    sequence: list[tuple[int | None, RowHit]] = []  # (template index or None, hit)
+    for hit in hits:
+        if hit.match is None:
+            sequence.append((None, hit))
+            continue
+        key = hit.match.row.key
+        if key not in order:
+            result.notes.append(f"表三：{hit.match.row.label} 行不属于{version.value}年模板，未读取")
+            continue
+        if key in placed:
+            result.notes.append(f"表三：{hit.match.row.label} 行重复出现，取第一次")
+            continue
+        placed[key] = (hit, "")
+        sequence.append((order[key], hit))
+    _place_unlabelled(sequence, template, n, placed, result)
+
+    cells: dict[str, Cell] = {}
+    for row in template.rows:
+        if row.key in placed:
+            hit, reason = placed[row.key]
+            values, certain = fit_values(hit.values, n)
+            cells.update(_row_cells(template, row, values, certain, reason))
+        else:
+            cells.update(_row_cells(template, row, [None] * n, False, MISSING_ROW))
+    return Table(TableKind.T3, version, _ordered(template, cells))
+
+
+def _place_unlabelled(
+    sequence: list[tuple[int | None, RowHit]],
+    template: TableTemplate,
+    n: int,
+    placed: dict[str, tuple[RowHit, str]],
+    result: TablesResult,
+) -> None:
+    """Value rows printed without their label go to the empty template rows between two labelled rows,
+    in order — only when their number fits the gap exactly."""
+    anchors = [i for i, (idx, _) in enumerate(sequence) if idx is not None]
+    for a, b in zip(anchors, anchors[1:], strict=False):
+        lo, hi = sequence[a][0], sequence[b][0]
+        assert lo is not None and hi is not None
+        if hi <= lo:
+            continue
+        orphans = [hit for idx, hit in sequence[a + 1 : b] if idx is None and _full_row(hit, n)]
+        empty = [template.rows[i] for i in range(lo + 1, hi) if template.rows[i].key not in placed]
+        if not orphans:
+            continue
+        if len(orphans) != len(empty):
+            result.notes.append(
+                f"表三：{template.rows[lo].label} 与 {template.rows[hi].label} 之间有{len(orphans)}行无标签数值，"
+                f"而空缺{len(empty)}行，未能对应"
+            )
+            continue
+        for row, hit in zip(empty, orphans, strict=True):
+            placed[row.key] = (hit, f"该行标签与数值分离，按表内顺序对应（第{hit.line.index + 1}行数值）")
+
+
+def _full_row(hit: RowHit, n: int) -> bool:
+    vals = list(hit.values)
+    while vals and vals[-1].is_blank and len(vals) > n:
+        vals.pop()
+    return len(vals) == n
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Table 四
+# ---------------------------------------------------------------------------------------------------------
+
+
+def read_t4(lines: Sequence[Line], result: TablesResult) -> Table | None:
+    rows = [ln for ln in lines if ln.has_numbers and not ln.labels]
+    if not rows:
+        return None
+    n = len(T4.cells)
+    pieces: list[Piece] = [p for ln in rows for p in ln.pieces]
+    if len(pieces) > n:
+        pieces = []
+        for ln in rows:
+            vals = list(ln.pieces)
+            while vals and vals[-1].is_blank:
+                vals.pop()
+            pieces.extend(vals)
+    values, certain = fit_values(pieces, n)
+    if not certain:
+        result.notes.append(f"表四：找到{len(pieces)}个数值，应为{n}个")
+    cells: dict[str, Cell] = {}
+    specs = T4.cells
+    for spec, piece in zip(specs, values, strict=True):
+        cells[spec.id] = make_cell(
+            spec, piece, uncertain=not certain, reason="" if certain else "表四数值个数不符，无法确定对应列"
+        )
+    return Table(TableKind.T4, TemplateVersion.V2021, cells)
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def read_tables(lines: Sequence[Line]) -> TablesResult:
+    result = TablesResult()
+    regions = find_regions(lines)
+    if regions.t2:
+        t2 = read_t2(lines[regions.t2[0] : regions.t2[1]], result)
+        if t2:
+            result.tables.append(t2)
+    if regions.t3:
+        t3 = read_t3(lines[regions.t3[0] : regions.t3[1]], result)
+        if t3:
+            result.tables.append(t3)
+    if regions.t4:
+        t4 = read_t4(lines[regions.t4[0] : regions.t4[1]], result)
+        if t4:
+            result.tables.append(t4)
+    return result
+
+
+def provenance_of(piece: Piece | None) -> Provenance:
+    return piece.provenance if piece else Provenance()

@@ -1,0 +1,212 @@
+"""Readers: any report file (or bytes) → ``SourceDocument`` → ``Report``.
+
+One entry point, ``read(path_or_bytes, format=None)``. The format is sniffed from the content (the name's
+extension only breaks ties), the reader that ran is recorded on the report, and every failure is a
+``ReadError`` naming the source.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from gongkai.errors import HostileInput, ReadError, ReportJSONError, UnsupportedFormat
+from gongkai.readers.decode import decode_text
+from gongkai.readers.document import SourceDocument
+from gongkai.readers.limits import DEFAULT_LIMITS, ReadLimits
+
+DocumentReader = Callable[[bytes, str, ReadLimits], SourceDocument]
+
+FORMATS = ("text", "crawler", "markdown", "html", "docx", "pdf", "json")
+
+
+def _text(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
+    from gongkai.readers.text import read_text_document
+
+    return read_text_document(decode_text(data, source), source, "text")
+
+
+def _markdown(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
+    from gongkai.readers.text import read_text_document
+
+    return read_text_document(decode_text(data, source), source, "markdown")
+
+
+def _crawler(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
+    from gongkai.readers.crawler import read_crawler_document
+
+    return read_crawler_document(decode_text(data, source), source)
+
+
+def _html(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
+    from gongkai.readers.html import read_html_document
+
+    return read_html_document(data, source, limits)
+
+
+def _docx(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
+    from gongkai.readers.docx import read_docx_document
+
+    return read_docx_document(data, source, limits)
+
+
+def _pdf(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
+    from gongkai.readers.pdf import read_pdf_document
+
+    return read_pdf_document(data, source, limits)
+
+
+READERS: dict[str, DocumentReader] = {
+    "text": _text,
+    "markdown": _markdown,
+    "crawler": _crawler,
+    "html": _html,
+    "docx": _docx,
+    "pdf": _pdf,
+}
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """The format of a report from its first bytes; the extension only breaks ties."""
+    head = data[:4096]
+    ext = Path(name).suffix.lower()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith((b"\xd0\xcf\x11\xe0",)):
+        raise UnsupportedFormat(name or "<bytes>", "这是旧版 Word (.doc) 文件，暂不支持", "请另存为 .docx 后再导入")
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnsupportedFormat(name or "<bytes>", "不是可识别的报告格式（二进制内容）")
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{") and ext in ("", ".json"):
+        return "json"
+    lowered = head.lower()
+    tags = sum(lowered.count(t) for t in (b"<p", b"<table", b"<td", b"<div", b"<html", b"<span", b"<br"))
+    if tags >= 3 or stripped.startswith((b"<!doctype", b"<html", b"<?xml")):
+        return "html"
+    if "==================== 正文 ====================".encode() in data[:8192]:
+        return "crawler"
+    if ext in (".md", ".markdown"):
+        return "markdown"
+    if ext in (".htm", ".html"):
+        return "html"
+    return "text"
+
+
+def read_document(
+    source: str | os.PathLike[str] | bytes,
+    format: str | None = None,
+    name: str = "",
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> SourceDocument:
+    """The intermediate document of a report file or bytes (before interpretation)."""
+    data, name = _load(source, name, limits)
+    fmt = format or sniff(data, name)
+    if fmt == "json":
+        raise ReportJSONError(name, "JSON 报告模型没有中间文档")
+    if fmt not in READERS:
+        raise UnsupportedFormat(name, f"未知格式 {fmt}", f"可用格式：{', '.join(FORMATS)}")
+    try:
+        doc = READERS[fmt](data, name, limits)
+    except ReadError:
+        raise
+    except RecursionError as exc:  # deeply nested markup
+        raise HostileInput(name, "文档嵌套层级过深，拒绝读取") from exc
+    except MemoryError as exc:
+        raise HostileInput(name, "文档展开后过大，拒绝读取") from exc
+    if fmt in ("text", "markdown") and _looks_glued(doc):
+        from gongkai.readers.crawler import read_crawler_document
+
+        doc = read_crawler_document(decode_text(data, name), name)
+    return doc
+
+
+def _looks_glued(doc: SourceDocument) -> bool:
+    """Crawler text without its header: table labels and digits run together on one long line."""
+    for para in doc.paragraphs:
+        text = para.text
+        if len(text) > 400 and "第二十条" in text and ("本年新收政府信息公开申请数量" in text):
+            return True
+    return False
+
+
+def _load(source: str | os.PathLike[str] | bytes, name: str, limits: ReadLimits) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        data = source
+        name = name or "<bytes>"
+    else:
+        path = Path(source)
+        name = name or str(source)
+        try:
+            size = path.stat().st_size
+            if size > limits.max_file_bytes:
+                raise HostileInput(
+                    name, f"文件过大（{size // 1_000_000} MB，上限 {limits.max_file_bytes // 1_000_000} MB）"
+                )
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise ReadError(name, "文件不存在") from exc
+        except IsADirectoryError as exc:
+            raise ReadError(name, "这是一个目录，不是文件") from exc
+        except PermissionError as exc:
+            raise ReadError(name, "没有读取权限") from exc
+    if not data.strip():
+        raise ReadError(name, "文件为空")
+    if len(data) > limits.max_file_bytes:
+        raise HostileInput(name, f"内容过大（上限 {limits.max_file_bytes // 1_000_000} MB）")
+    return data, name
+
+
+def read(
+    source: str | os.PathLike[str] | bytes,
+    format: str | None = None,
+    name: str = "",
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Report:
+    """Read a report from a file path or bytes, sniffing its format unless ``format`` is given.
+
+    >>> report = read("../shared/seeds/002_557b3571ae78e526.txt")  # doctest: +SKIP
+    >>> report.cell("t2.licensing.decisions").value  # doctest: +SKIP
+    5
+    """
+    return read_interpretation(source, format, name, limits).report
+
+
+def read_interpretation(
+    source: str | os.PathLike[str] | bytes,
+    format: str | None = None,
+    name: str = "",
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Interpretation:
+    """The report with the intermediate stages that produced it."""
+    data, name = _load(source, name, limits)
+    fmt = format or sniff(data, name)
+    if fmt == "json":
+        report = report_from_json(data, name)
+        return Interpretation(report, SourceDocument(name, "json"))
+    doc = read_document(data, fmt, name, limits)
+    return interpret(doc)
+
+
+def report_from_json(data: bytes, name: str) -> Report:
+    try:
+        payload = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReportJSONError(name, f"不是有效的 JSON：{exc}") from exc
+    if not isinstance(payload, dict) or "tables" not in payload or "meta" not in payload:
+        raise ReportJSONError(name, "JSON 不是 gongkai 报告模型（缺少 meta 或 tables）", "请用 gongkai parse --format json 生成")
+    try:
+        report = Report.from_dict(payload)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ReportJSONError(name, f"报告模型字段有误：{exc}") from exc
+    return report if report.source else Report(report.meta, report.sections, report.tables, name, "json")
+
+
+# Late imports keep the package import light; these names are part of the public API.
+from gongkai.extract import Interpretation, interpret  # noqa: E402
+from gongkai.model.report import Report  # noqa: E402
+
+__all__ = ["FORMATS", "READERS", "read", "read_document", "read_interpretation", "sniff"]

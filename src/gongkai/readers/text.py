@@ -1,0 +1,167 @@
+"""Plain-text reports: text extracted from Word (one cell per line), tab-separated text, Markdown.
+
+Three layouts share this reader because real files mix them (seed 004 is Markdown headings around
+tab-separated tables):
+
+* Word "one cell per line" — a table row is a group of lines each starting with a TAB, rows separated by
+  blank lines; a line without the TAB right after a cell continues that cell (``商业`` / ``企业``).
+* Tab-separated — one table row per line, cells split at TABs, empty cells kept in place.
+* Markdown — ``#`` headings and pipe tables (``| a | b |``, separator rows ignored).
+"""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.model.report import Provenance
+from gongkai.readers.document import Block, Grid, GridCell, Paragraph, SourceDocument
+
+_PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+
+
+def is_word_lines(lines: list[str]) -> bool:
+    """Word's "one cell per line" export: most TAB lines hold exactly one leading TAB."""
+    tab_lines = [ln for ln in lines if "\t" in ln]
+    if len(tab_lines) < 10:
+        return False
+    single = sum(1 for ln in tab_lines if ln.startswith("\t") and "\t" not in ln[1:])
+    return single >= 0.8 * len(tab_lines)
+
+
+def read_text_document(text: str, source: str, reader: str = "text") -> SourceDocument:
+    """Split text into paragraphs and grids, whatever mix of the three layouts it uses."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    doc = SourceDocument(source=source, reader=reader)
+    if is_word_lines(lines):
+        doc.reader = f"{reader}:word-lines"
+        doc.blocks = _word_lines(lines, source, doc.reader)
+    else:
+        doc.blocks = _delimited(lines, source, reader)
+    return doc
+
+
+def _prov(source: str, reader: str, line: int, table: int | None = None, row: int | None = None,
+          col: int | None = None, text: str = "") -> Provenance:
+    return Provenance(source=source, reader=reader, line=line, table=table, row=row, col=col, text=text)
+
+
+def _paragraph(line: str, number: int, source: str, reader: str) -> Paragraph | None:
+    stripped = line.strip()
+    if not stripped:
+        return None
+    level = 0
+    m = _HEADING.match(stripped)
+    if m:
+        level, stripped = len(m.group(1)), m.group(2).strip()
+    stripped = stripped.replace("[bookmark: _GoBack]", "")
+    return Paragraph(stripped, _prov(source, reader, number, text=stripped), level)
+
+
+def _word_lines(lines: list[str], source: str, reader: str) -> list[Block]:
+    blocks: list[Block] = []
+    grid_rows: list[list[tuple[str, int]]] = []  # (text, line number)
+    current: list[tuple[str, int]] = []
+    in_grid = False
+
+    def flush_row() -> None:
+        nonlocal current
+        if current:
+            grid_rows.append(current)
+            current = []
+
+    def flush_grid() -> None:
+        nonlocal grid_rows, in_grid
+        flush_row()
+        if grid_rows:
+            index = sum(1 for b in blocks if isinstance(b, Grid))
+            rows = tuple(
+                tuple(
+                    GridCell(text, _prov(source, reader, number, index, r, c, text))
+                    for c, (text, number) in enumerate(row)
+                )
+                for r, row in enumerate(grid_rows)
+            )
+            blocks.append(Grid(rows, index))
+        grid_rows = []
+        in_grid = False
+
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("\t"):
+            in_grid = True
+            current.append((line[1:].strip(), number))
+        elif not line.strip():
+            flush_row()
+        elif in_grid and current:
+            # A wrapped cell: Word wrote the rest of the cell's text on the next line.
+            text, first = current[-1]
+            current[-1] = (text + line.strip(), first)
+        else:
+            flush_grid()
+            para = _paragraph(line, number, source, reader)
+            if para:
+                blocks.append(para)
+    flush_grid()
+    return blocks
+
+
+def _delimited(lines: list[str], source: str, reader: str) -> list[Block]:
+    blocks: list[Block] = []
+    rows: list[tuple[GridCell, ...]] = []
+    kind = ""  # "tsv" or "pipe" while inside a grid
+
+    def flush() -> None:
+        nonlocal rows, kind
+        if rows:
+            index = sum(1 for b in blocks if isinstance(b, Grid))
+            blocks.append(Grid(tuple(_renumber(r, index, i) for i, r in enumerate(rows)), index))
+        rows = []
+        kind = ""
+
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        row_kind = ""
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            row_kind = "pipe"
+        elif "\t" in line and line.strip("\t ").strip():
+            row_kind = "tsv"
+        if not row_kind:
+            if stripped and _PIPE_SEPARATOR.match(stripped):
+                continue
+            flush()
+            para = _paragraph(line, number, source, reader)
+            if para:
+                blocks.append(para)
+            continue
+        if _PIPE_SEPARATOR.match(stripped):
+            continue
+        if kind and row_kind != kind:
+            flush()
+        kind = row_kind
+        if row_kind == "pipe":
+            body = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+            texts = [t.strip() for t in body.split("|")]
+        else:
+            texts = [t.strip() for t in line.rstrip("\n").split("\t")]
+        rows.append(tuple(GridCell(t, _prov(source, reader, number, text=t)) for t in texts))
+    flush()
+    return blocks
+
+
+def _renumber(row: tuple[GridCell, ...], table: int, r: int) -> tuple[GridCell, ...]:
+    return tuple(
+        GridCell(
+            cell.text,
+            Provenance(
+                source=cell.provenance.source,
+                reader=cell.provenance.reader,
+                line=cell.provenance.line,
+                table=table,
+                row=r,
+                col=c,
+                text=cell.text,
+            ),
+            cell.spanned,
+        )
+        for c, cell in enumerate(row)
+    )
