@@ -85,6 +85,111 @@ def parse(
     raise typer.Exit(status)
 
 
+_SEVERITY_STYLE = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "dim")}
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="要检查的报告文件")],
+    previous: Annotated[
+        Path | None, typer.Option("--previous", "-p", help="上一年度的报告，用于检查跨年衔接")
+    ] = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="输出格式")] = CheckFormat.text,
+    select: Annotated[list[str] | None, typer.Option("--select", help="只运行这些规则（编号或前缀，如 GK1）")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不运行这些规则（编号或前缀）")] = None,
+    show_info: Annotated[bool, typer.Option("--info/--no-info", help="文本输出中是否显示“提示”级别")] = False,
+) -> None:
+    """检查报告：勾稽关系、空白、模板、结构、跨年衔接、正文与表格是否一致。
+
+    有“错误”级别的问题时退出码为 1，有文件无法读取时为 2。示例：
+
+        gongkai check ../shared/seeds/003_c9419c5d055fd0e3.txt
+        gongkai check report2024.docx --previous report2023.docx --format json
+    """
+    from gongkai.readers import read
+    from gongkai.rules import check as run_rules
+    from gongkai.rules import has_errors, select_rules
+
+    try:
+        select_rules(select, ignore)
+    except ValueError as exc:
+        err.print(f"错误：{exc}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    last = None
+    if previous is not None:
+        try:
+            last = read(str(previous))
+        except GongkaiError as exc:
+            err.print(f"错误：{exc}")
+            raise typer.Exit(EXIT_UNREADABLE) from exc
+    status = 0
+    out = Console(highlight=False, soft_wrap=True)
+    for path in files:
+        try:
+            report = read(str(path))
+        except GongkaiError as exc:
+            err.print(f"错误：{exc}")
+            status = EXIT_UNREADABLE
+            continue
+        except Exception as exc:  # a reader bug must not stop the other files
+            err.print(f"错误：{path}: 读取时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题")
+            status = EXIT_UNREADABLE
+            continue
+        findings = run_rules(report, last, select=select, ignore=ignore)
+        if has_errors(findings) and status == 0:
+            status = EXIT_FINDINGS
+        if format is CheckFormat.json:
+            _print_line(
+                {
+                    "source": report.source,
+                    "meta": report.meta.to_dict(),
+                    "findings": [f.to_dict() for f in findings],
+                }
+            )
+            continue
+        meta = report.meta
+        out.print(f"[bold]{path}[/bold]  {meta.agency or '（机关不明）'} {meta.year or '（年度不明）'}")
+        shown = [f for f in findings if show_info or f.severity != "info"]
+        for f in shown:
+            word, style = _SEVERITY_STYLE[f.severity.value]
+            where = f"  〔{f.where}〕" if f.where else ""
+            values = ""
+            if f.computed is not None:
+                values = f"  印为 {f.printed if f.printed is not None else '—'}，应为 {f.computed if f.computed is not None else '—'}"
+            out.print(f"  [{style}]{word}[/{style}] {f.rule} {f.message}{where}{values}", markup=True)
+        hidden = len(findings) - len(shown)
+        counts = {k: sum(1 for f in findings if f.severity == k) for k in ("error", "warning", "info")}
+        summary = f"  共 {counts['error']} 个错误、{counts['warning']} 个警告、{counts['info']} 个提示"
+        if hidden:
+            summary += "（提示未显示，加 --info 查看）"
+        out.print(summary if findings else "  未发现问题")
+    raise typer.Exit(status)
+
+
+@app.command()
+def render(
+    report: Annotated[Path, typer.Argument(help="报告模型 JSON（gongkai parse --format json 的输出）或任何可读取的报告文件")],
+    to: Annotated[str, typer.Option("--to", "-t", help="输出格式：docx、html、md、xlsx、tsv、wordlines、json")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件")],
+) -> None:
+    """按法定格式生成报告文件。示例：
+
+        gongkai parse ../shared/seeds/002_557b3571ae78e526.txt > 002.json
+        gongkai render 002.json --to docx -o 002.docx
+    """
+    from gongkai.readers import read
+    from gongkai.render import render as render_report
+
+    try:
+        model = read(str(report))
+        data = render_report(model, to)
+    except GongkaiError as exc:
+        err.print(f"错误：{exc}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    output.write_bytes(data)
+    err.print(f"已生成 {output}（{len(data)} 字节）")
+
+
 def main() -> None:
     app()
 

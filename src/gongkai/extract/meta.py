@@ -71,7 +71,7 @@ def agency_from_title(title: str) -> str | None:
         m = re.match(r"^\s*(?:19|20)\d{2}\s*年\s*度?\s*(?P<rest>.*?)(?:政府信息公开|政务公开)", text)
         after_year = m.group("rest") if m else ""
     agency = (before or after_year).strip(" \t:：-—#*")
-    agency = re.sub(r"\s*(?:19|20)\d{2}\s*年\s*度?\s*$", "", agency).strip()
+    agency = re.sub(r"^\s*(?:19|20)\d{2}\s*年\s*度?\s*|\s*(?:19|20)\d{2}\s*年\s*度?\s*$", "", agency).strip()
     if agency.endswith("政府") and not agency.endswith("人民政府") and len(agency) > 3:
         # "吴村镇政府信息公开…": 政府 belongs to 政府信息公开
         agency = agency[:-2]

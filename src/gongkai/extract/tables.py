@@ -69,7 +69,7 @@ class RowHit:
 def make_cell(spec: CellSpec, piece: Piece | None, *, uncertain: bool = False, reason: str = "") -> Cell:
     """A model cell from the printed piece (or a blank, uncertain cell when nothing was printed for it)."""
     if piece is None:
-        return Cell(spec.id, ValueKind.BLANK, uncertain=True, reason=reason or MISSING_ROW)
+        return Cell(spec.id, ValueKind.MISSING, uncertain=True, reason=reason or MISSING_ROW)
     parsed = piece.parsed
     value = parsed.value
     if parsed.kind is ValueKind.NUMBER and value is not None and spec.money:
@@ -290,7 +290,55 @@ def read_t3(lines: Sequence[Line], result: TablesResult) -> Table | None:
             cells.update(_row_cells(template, row, values, certain, reason))
         else:
             cells.update(_row_cells(template, row, [None] * n, False, MISSING_ROW))
+    used = {id(hit.line) for hit, _ in placed.values()}
+    orphans = [ln for ln in lines if id(ln) not in used and _lone_number(ln)]
+    _restore_orphans(template, cells, orphans, result)
     return Table(TableKind.T3, version, _ordered(template, cells))
+
+
+def _lone_number(line: Line) -> Piece | None:
+    printed = [p for p in line.pieces if not p.is_blank]
+    if len(printed) == 1 and printed[0].parsed.kind is ValueKind.NUMBER:
+        return printed[0]
+    return None
+
+
+def _restore_orphans(
+    template: TableTemplate, cells: dict[str, Cell], orphans: Sequence[Line], result: TablesResult
+) -> None:
+    """Put a lone number printed inside the table back into a blank cell, only when the row's 总计 identity
+    demands exactly that number (PDF→Markdown conversions detach single cells from their row)."""
+    pool = [p for ln in orphans if (p := _lone_number(ln)) is not None]
+    if not pool:
+        return
+    specs = {c.id: c for c in template.cells}
+    for row in template.rows:
+        ids = [template.cell_id(row, col) for col in row.columns]
+        row_cells = [cells[i] for i in ids]
+        blanks = [c for c in row_cells if c.kind is ValueKind.BLANK]
+        if len(blanks) != 1 or any(c.kind not in (ValueKind.BLANK, ValueKind.NUMBER) for c in row_cells):
+            continue
+        blank = blanks[0]
+        addends = [c.value for c in row_cells[:-1] if c.is_number and c.value is not None]
+        total = row_cells[-1].value if row_cells[-1].is_number else None
+        if blank.id == ids[-1]:
+            implied = sum(addends)
+        elif total is not None:
+            implied = total - sum(addends)
+        else:
+            continue
+        for piece in pool:
+            if piece.parsed.value == implied:
+                pool.remove(piece)
+                cells[blank.id] = make_cell(
+                    specs[blank.id],
+                    piece,
+                    uncertain=True,
+                    reason=f"原表该格为空；表内有一个游离的数字 {piece.text}（第{(piece.provenance.line or 0)}行），"
+                    "恰为本行总计所需，已填回",
+                )
+                result.notes.append(f"表三：{blank.id} 由游离数字 {piece.text} 填回")
+                break
 
 
 def _place_unlabelled(

@@ -31,6 +31,7 @@ class ValueKind(StrEnum):
     BLANK = "blank"  # nothing printed
     NOT_APPLICABLE = "na"  # "/", "—", "无", "-": printed, but not a number
     TEXT = "text"  # something else printed where a number belongs
+    MISSING = "missing"  # the row or table cell is not in the document at all
 
 
 @dataclass(frozen=True)

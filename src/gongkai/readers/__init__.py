@@ -11,11 +11,16 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gongkai.errors import HostileInput, ReadError, ReportJSONError, UnsupportedFormat
 from gongkai.readers.decode import decode_text
 from gongkai.readers.document import SourceDocument
+from gongkai.model.report import Report
 from gongkai.readers.limits import DEFAULT_LIMITS, ReadLimits
+
+if TYPE_CHECKING:  # the interpreter imports readers.document; import it lazily to keep the layers acyclic
+    from gongkai.extract import Interpretation
 
 DocumentReader = Callable[[bytes, str, ReadLimits], SourceDocument]
 
@@ -182,6 +187,8 @@ def read_interpretation(
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Interpretation:
     """The report with the intermediate stages that produced it."""
+    from gongkai.extract import Interpretation, interpret
+
     data, name = _load(source, name, limits)
     fmt = format or sniff(data, name)
     if fmt == "json":
@@ -204,9 +211,5 @@ def report_from_json(data: bytes, name: str) -> Report:
         raise ReportJSONError(name, f"报告模型字段有误：{exc}") from exc
     return report if report.source else Report(report.meta, report.sections, report.tables, name, "json")
 
-
-# Late imports keep the package import light; these names are part of the public API.
-from gongkai.extract import Interpretation, interpret  # noqa: E402
-from gongkai.model.report import Report  # noqa: E402
 
 __all__ = ["FORMATS", "READERS", "read", "read_document", "read_interpretation", "sniff"]
