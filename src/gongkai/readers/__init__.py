@@ -114,6 +114,12 @@ def read_document(
         raise ReportJSONError(name, "JSON 报告模型没有中间文档")
     if fmt not in READERS:
         raise UnsupportedFormat(name, f"未知格式 {fmt}", f"可用格式：{', '.join(FORMATS)}")
+    if fmt in ("text", "markdown", "crawler", "html") and len(data) > limits.max_text_bytes:
+        raise HostileInput(
+            name,
+            f"{fmt} 文件过大（{len(data) / 1_000_000:.0f} MB，上限 {limits.max_text_bytes // 1_000_000} MB）",
+            "年度报告正文通常不足 1 MB，请确认文件无误",
+        )
     try:
         doc = READERS[fmt](data, name, limits)
     except ReadError:
