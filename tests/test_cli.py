@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gongkai.readers import read
 from tests.conftest import shared_path
+
+from gongkai.readers import read
 
 SEED_002 = shared_path("seeds", "002_557b3571ae78e526.txt")
 SEED_003 = shared_path("seeds", "003_c9419c5d055fd0e3.txt")

@@ -1,9 +1,10 @@
 import json
 from decimal import Decimal
 
+from tests.conftest import shared_path
+
 from gongkai.model.report import Cell, Provenance, Report, ValueKind, json_number, parse_json_number
 from gongkai.readers import read
-from tests.conftest import shared_path
 
 
 def test_report_round_trips_through_json() -> None:

@@ -1,9 +1,9 @@
 import json
 
 import pytest
+from tests.conftest import shared_path
 
 from gongkai.model.templates import ALL_TEMPLATES, T2_2019, T2_2021, T3_2019, T3_2021, T4, cell_spec
-from tests.conftest import shared_path
 
 SPEC = {"t2_2021": T2_2021, "t2_2019": T2_2019, "t3_2021": T3_2021, "t3_2019": T3_2019, "t4": T4}
 

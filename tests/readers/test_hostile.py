@@ -14,7 +14,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import shared_path
 
 MEMORY_LIMIT = 1024 * 1024 * 1024

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.conftest import labels_in
 
 from gongkai.export import cells_record
 from gongkai.readers import read
 from gongkai.readers.text import read_text_document
-from tests.conftest import labels_in
 
 SEEDS = labels_in("seeds")
 

@@ -4,10 +4,10 @@ identity named in the labels and no other."""
 from __future__ import annotations
 
 import pytest
+from tests.conftest import labels_in, shared_path
 
 from gongkai.readers import read
 from gongkai.rules import check
-from tests.conftest import labels_in, shared_path
 
 EXPECTED_SEEDS = {
     "000_c0feacdb1f874e9f.txt": [],

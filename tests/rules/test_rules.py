@@ -8,12 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.conftest import shared_path
 
 from gongkai.model.report import Cell, Report, Section, SectionKey, ValueKind
 from gongkai.model.templates import TableKind, TemplateVersion
 from gongkai.readers import read
 from gongkai.rules import RULES, Finding, check, select_rules
-from tests.conftest import shared_path
 
 HERE = Path(__file__)
 

@@ -11,8 +11,8 @@ from gongkai.extract.lines import Line, document_lines
 from gongkai.extract.meta import guess_meta
 from gongkai.extract.sections import TextLine, find_sections
 from gongkai.extract.tables import TablesResult, read_tables
-from gongkai.model.report import Report, ReportMeta, TemplateVersion
-from gongkai.model.templates import TableKind
+from gongkai.model.report import Report, ReportMeta
+from gongkai.model.templates import TableKind, TemplateVersion
 from gongkai.readers.document import Paragraph, SourceDocument
 
 

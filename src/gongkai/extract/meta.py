@@ -47,7 +47,7 @@ def find_title(paragraphs: Sequence[str], hint: str | None = None) -> tuple[str 
         return hint.strip(), None
     for i, text in enumerate(paragraphs[:15]):
         stripped = text.strip()
-        if len(stripped) <= 60 and "年度报告" in stripped or (len(stripped) <= 40 and "年报" in stripped):
+        if (len(stripped) <= 60 and "年度报告" in stripped) or (len(stripped) <= 40 and "年报" in stripped):
             if len(stripped) <= 8 and i > 0 and 0 < len(paragraphs[i - 1].strip()) <= 40:
                 # a title wrapped over two lines: "2024 年上海市科委政府信息公开工作" / "年度报告"
                 return paragraphs[i - 1].strip() + stripped, i - 1

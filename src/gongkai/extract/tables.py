@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from gongkai.extract.labels import LabelMatch, contains_any, fold, match_row
 from gongkai.extract.lines import Line, Piece
@@ -351,7 +352,7 @@ def _place_unlabelled(
     """Value rows printed without their label go to the empty template rows between two labelled rows,
     in order — only when their number fits the gap exactly."""
     anchors = [i for i, (idx, _) in enumerate(sequence) if idx is not None]
-    for a, b in zip(anchors, anchors[1:], strict=False):
+    for a, b in pairwise(anchors):
         lo, hi = sequence[a][0], sequence[b][0]
         assert lo is not None and hi is not None
         if hi <= lo:

@@ -87,7 +87,7 @@ class Provenance:
             row=data.get("row"),
             col=data.get("col"),
             page=data.get("page"),
-            bbox=tuple(bbox) if bbox else None,  # type: ignore[arg-type]
+            bbox=(float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])) if bbox else None,
             text=data.get("text", ""),
         )
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gongkai.errors import HostileInput, ReadError, ReportJSONError, UnsupportedFormat
+from gongkai.model.report import Report
 from gongkai.readers.decode import decode_text
 from gongkai.readers.document import SourceDocument
-from gongkai.model.report import Report
 from gongkai.readers.limits import DEFAULT_LIMITS, ReadLimits
 
 if TYPE_CHECKING:  # the interpreter imports readers.document; import it lazily to keep the layers acyclic

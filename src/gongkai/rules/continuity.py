@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from gongkai.model.report import Number, Report, TemplateVersion
-from gongkai.model.templates import APPLICANT_COLUMNS, TableKind
+from gongkai.model.report import Number, Report
+from gongkai.model.templates import APPLICANT_COLUMNS, TableKind, TemplateVersion
 from gongkai.rules.base import Context, Finding, Kind, Severity, get_rule, rule
 
 

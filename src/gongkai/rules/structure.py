@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import groupby
 
-from gongkai.model.report import SECTION_HEADINGS, SectionKey, TemplateVersion, ValueKind
-from gongkai.model.templates import TableKind
+from gongkai.model.report import SECTION_HEADINGS, SectionKey, ValueKind
+from gongkai.model.templates import TableKind, TemplateVersion
 from gongkai.rules.base import Context, Finding, Kind, Severity, get_rule, rule
 from gongkai.rules.cells import TABLE_NAMES, _row_name
 
