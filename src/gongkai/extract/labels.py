@@ -13,7 +13,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
 
 from gongkai.model.templates import RowSpec
 
@@ -42,9 +41,12 @@ class LabelSettings:
 DEFAULT_LABEL_SETTINGS = LabelSettings()
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def fold(text: str) -> str:
     """Width-folded text without spaces, as used for comparing labels."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def split_numbering(text: str) -> tuple[str, str]:
@@ -74,14 +76,57 @@ class LabelMatch:
     how: str  # "exact", "prefix", "fuzzy"
 
 
-@cache
+class Lexicon:
+    """The labels of a set of template rows, indexed once; matches are memoised by printed text.
+
+    Matching is the interpreter's hot path (every label cell of every report), so exact keys are a dict
+    lookup and fuzzy comparisons are pre-filtered by length and difflib's cheap upper bounds.
+    """
+
+    def __init__(self, rows: Sequence[RowSpec], settings: LabelSettings = DEFAULT_LABEL_SETTINGS) -> None:
+        self.rows = tuple(rows)
+        self.settings = settings
+        self._keys = [(row, key) for row in self.rows for key in _row_keys(row)]
+        self._exact: dict[str, list[RowSpec]] = {}
+        for row, key in self._keys:
+            self._exact.setdefault(key, []).append(row)
+        self._memo: dict[str, LabelMatch | None] = {}
+
+    def match(self, text: str) -> LabelMatch | None:
+        if text in self._memo:
+            return self._memo[text]
+        found = self._match(text)
+        if len(self._memo) < 100_000:
+            self._memo[text] = found
+        return found
+
+    def _match(self, text: str) -> LabelMatch | None:
+        key = label_key(text)
+        if not key:
+            return None
+        numbering, _ = split_numbering(text)
+        best: LabelMatch | None = None
+        for row, row_key in self._keys:
+            score, how = _score(key, row_key, self.settings)
+            if score <= 0:
+                continue
+            if numbering and row.number and _same_number(numbering, row.number):
+                score += 0.01
+            if best is None or score > best.score:
+                best = LabelMatch(row, score, how)
+        return best
+
+
 def _row_keys(row: RowSpec) -> tuple[str, ...]:
     return tuple(dict.fromkeys(label_key(x) for x in (row.label, *row.aliases)))
 
 
+_LEXICONS: dict[tuple[int, ...], Lexicon] = {}
+
+
 def match_row(
     text: str,
-    rows: Sequence[RowSpec],
+    rows: Sequence[RowSpec] | Lexicon,
     settings: LabelSettings = DEFAULT_LABEL_SETTINGS,
 ) -> LabelMatch | None:
     """The template row a printed label names, or None when it names none of them clearly.
@@ -89,21 +134,13 @@ def match_row(
     Exact keys win; then a wrapped label's surviving prefix; then a close fuzzy match. Ties between rows are
     broken by the printed numbering (``3.其他`` is the （六） sub-row 3, not another ``其他``).
     """
-    key = label_key(text)
-    if not key:
-        return None
-    numbering, _ = split_numbering(text)
-    best: LabelMatch | None = None
-    for row in rows:
-        for row_key in _row_keys(row):
-            score, how = _score(key, row_key, settings)
-            if score <= 0:
-                continue
-            if numbering and row.number and _same_number(numbering, row.number):
-                score += 0.01
-            if best is None or score > best.score:
-                best = LabelMatch(row, score, how)
-    return best
+    if isinstance(rows, Lexicon):
+        return rows.match(text)
+    ident = (*map(id, rows), id(settings))
+    lexicon = _LEXICONS.get(ident)
+    if lexicon is None:
+        lexicon = _LEXICONS[ident] = Lexicon(rows, settings)
+    return lexicon.match(text)
 
 
 def _same_number(printed: str, template: str) -> bool:
@@ -126,9 +163,12 @@ def _score(key: str, row_key: str, settings: LabelSettings) -> tuple[float, str]
         and short == key  # a printed fragment of the label, not a longer text that happens to start with it
     ):
         return 0.9, "prefix"
-    if abs(len(key) - len(row_key)) > max(4, len(row_key) // 2):
+    if abs(len(key) - len(row_key)) > max(4, len(row_key) // 2) or len(row_key) < 3:
         return 0.0, ""
-    ratio = SequenceMatcher(None, key, row_key, autojunk=False).ratio()
+    matcher = SequenceMatcher(None, key, row_key, autojunk=False)
+    if matcher.real_quick_ratio() < settings.min_ratio or matcher.quick_ratio() < settings.min_ratio:
+        return 0.0, ""
+    ratio = matcher.ratio()
     if ratio >= settings.min_ratio and len(row_key) >= 3:
         return ratio * 0.89, "fuzzy"
     return 0.0, ""

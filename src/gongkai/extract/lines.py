@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from gongkai.extract.labels import fold
 from gongkai.extract.values import ParsedValue, parse_value
 from gongkai.model.report import Provenance, ValueKind
 from gongkai.readers.document import Grid, Paragraph, SourceDocument
@@ -44,11 +45,16 @@ class Line:
     from_grid: bool
     heading_level: int = 0
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(p.text for p in self.pieces if p.text)
 
-    @property
+    @cached_property
+    def folded(self) -> str:
+        """The text width-folded and without spaces, for marker searches."""
+        return fold(self.text)
+
+    @cached_property
     def labels(self) -> list[Piece]:
         """Label pieces printed before the first value (numbers or not-applicable marks)."""
         out: list[Piece] = []
@@ -59,7 +65,7 @@ class Line:
                 out.append(piece)
         return out
 
-    @property
+    @cached_property
     def values(self) -> list[Piece]:
         """The value pieces: every cell after the last label that precedes the first number, up to the next
         label. Blank cells are kept in place — a blank is a value (nothing printed), not a zero."""
@@ -79,7 +85,7 @@ class Line:
             out.append(piece)
         return out
 
-    @property
+    @cached_property
     def has_numbers(self) -> bool:
         return any(p.parsed.kind is ValueKind.NUMBER for p in self.pieces)
 

@@ -27,6 +27,7 @@ HEADING_WORDS: dict[SectionKey, tuple[str, ...]] = {
     SectionKey.PROBLEMS: ("存在的主要问题及改进情况", "存在的主要问题", "主要问题及改进", "存在问题及改进"),
     SectionKey.OTHER: ("其他需要报告的事项",),
 }
+_FOLDED_WORDS = {key: tuple(fold(w) for w in words) for key, words in HEADING_WORDS.items()}
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|\d\s*[、.．])")
 MAX_HEADING = 40
 
@@ -45,9 +46,9 @@ def heading_key(text: str, marked: bool = False) -> SectionKey | None:
         return None
     folded = fold(stripped)
     numbered = bool(_NUMBERED.match(folded))
-    for key, words in HEADING_WORDS.items():
+    for key, words in _FOLDED_WORDS.items():
         for word in words:
-            if fold(word) in folded:
+            if word in folded:
                 if numbered or marked:
                     return key
                 if key is SectionKey.APPEALS and "行政复议" in folded and "行政诉讼" in folded:

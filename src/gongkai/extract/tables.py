@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 
-from gongkai.extract.labels import LabelMatch, contains_any, fold, match_row
+from gongkai.extract.labels import LabelMatch, fold, match_row
 from gongkai.extract.lines import Line, Piece
 from gongkai.extract.values import to_wanyuan
 from gongkai.model.report import Cell, Provenance, Table, ValueKind
@@ -45,6 +46,9 @@ T2_2019_MARKERS = (
 )
 T3_START_MARKERS = ("勾稽关系", "申请人情况", "收到和处理政府信息公开申请情况")
 SECTION_END_MARKERS = ("存在的主要问题", "主要问题", "改进情况", "其他需要报告的事项")
+
+_T3_START = tuple(fold(m) for m in T3_START_MARKERS)
+_SECTION_END = tuple(fold(m) for m in SECTION_END_MARKERS)
 
 MISSING_ROW = "报告中未找到该行"
 
@@ -107,11 +111,16 @@ def fit_values(values: Sequence[Piece], n: int) -> tuple[list[Piece | None], boo
     return padded, False
 
 
+@cache
+def _specs(template: TableTemplate) -> dict[str, CellSpec]:
+    return {c.id: c for c in template.cells}
+
+
 def _row_cells(
     template: TableTemplate, row: RowSpec, values: Sequence[Piece | None], certain: bool, reason: str = ""
 ) -> dict[str, Cell]:
     out: dict[str, Cell] = {}
-    specs = {c.id: c for c in template.cells}
+    specs = _specs(template)
     for column, piece in zip(row.columns, values, strict=True):
         spec = specs[template.cell_id(row, column)]
         why = reason
@@ -143,11 +152,11 @@ def _first(lines: Sequence[Line], start: int, pred: object) -> int | None:
 
 def find_regions(lines: Sequence[Line]) -> Regions:
     t3_rows = (*T3_2021.rows, T3_2019.row("other.total"))
-    t2_start = _first(lines, 0, lambda ln: "第二十条" in fold(ln.text))
+    t2_start = _first(lines, 0, lambda ln: "第二十条" in ln.folded)
     search_from = t2_start or 0
 
     def t3_begins(ln: Line) -> bool:
-        if contains_any(ln.text, T3_START_MARKERS) and len(ln.text) < 120:
+        if any(m in ln.folded for m in _T3_START) and len(ln.text) < 120:
             return True
         labels = ln.labels
         return bool(labels) and ln.has_numbers and (m := match_row(labels[-1].text, t3_rows)) is not None and (
@@ -158,13 +167,13 @@ def find_regions(lines: Sequence[Line]) -> Regions:
     t4_start = None
     if t3_start is not None:
         t4_start = _first(
-            lines, t3_start + 1, lambda ln: "行政复议" in fold(ln.text) and not ln.has_numbers and len(ln.text) < 200
+            lines, t3_start + 1, lambda ln: "行政复议" in ln.folded and not ln.has_numbers and len(ln.text) < 200
         )
     end_from = t4_start if t4_start is not None else (t3_start if t3_start is not None else search_from)
     end = _first(
         lines,
         end_from + 1,
-        lambda ln: (not ln.from_grid and contains_any(ln.text, SECTION_END_MARKERS) and len(ln.text) < 60)
+        lambda ln: (not ln.from_grid and any(m in ln.folded for m in _SECTION_END) and len(ln.text) < 60)
         or (not ln.from_grid and len(ln.text) > 200),
     )
     end = len(lines) if end is None else end
@@ -200,7 +209,7 @@ def _hits(lines: Sequence[Line], rows: Sequence[RowSpec]) -> list[RowHit]:
 
 
 def t2_version(lines: Sequence[Line]) -> TemplateVersion:
-    text = "".join(fold(ln.text) for ln in lines)
+    text = "".join(ln.folded for ln in lines)
     new = sum(1 for m in T2_2021_MARKERS if fold(m) in text)
     old = sum(1 for m in T2_2019_MARKERS if fold(m) in text)
     return TemplateVersion.V2019 if old > new else TemplateVersion.V2021
@@ -312,7 +321,7 @@ def _restore_orphans(
     pool = [p for ln in orphans if (p := _lone_number(ln)) is not None]
     if not pool:
         return
-    specs = {c.id: c for c in template.cells}
+    specs = _specs(template)
     for row in template.rows:
         ids = [template.cell_id(row, col) for col in row.columns]
         row_cells = [cells[i] for i in ids]

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from gongkai.model.report import Number, ValueKind
 
@@ -42,6 +43,7 @@ def clean_cell_text(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\u00a0", " ").replace("\u3000", " ")).strip()
 
 
+@lru_cache(maxsize=65536)
 def parse_value(text: str) -> ParsedValue:
     """Classify and read one printed cell.
 

@@ -65,7 +65,7 @@ class CellSpec:
         return self.column.signed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # five module-level singletons: identity is equality, and hashing is cheap
 class TableTemplate:
     kind: TableKind
     version: TemplateVersion

@@ -107,14 +107,25 @@ def _word_lines(lines: list[str], source: str, reader: str) -> list[Block]:
 
 def _delimited(lines: list[str], source: str, reader: str) -> list[Block]:
     blocks: list[Block] = []
-    rows: list[tuple[GridCell, ...]] = []
+    rows: list[tuple[int, list[str]]] = []  # (line number, cell texts)
     kind = ""  # "tsv" or "pipe" while inside a grid
+    grids = 0
 
     def flush() -> None:
-        nonlocal rows, kind
+        nonlocal rows, kind, grids
         if rows:
-            index = sum(1 for b in blocks if isinstance(b, Grid))
-            blocks.append(Grid(tuple(_renumber(r, index, i) for i, r in enumerate(rows)), index))
+            blocks.append(
+                Grid(
+                    tuple(
+                        tuple(
+                            GridCell(t, _prov(source, reader, number, grids, r, c, t)) for c, t in enumerate(texts)
+                        )
+                        for r, (number, texts) in enumerate(rows)
+                    ),
+                    grids,
+                )
+            )
+            grids += 1
         rows = []
         kind = ""
 
@@ -140,28 +151,8 @@ def _delimited(lines: list[str], source: str, reader: str) -> list[Block]:
         kind = row_kind
         if row_kind == "pipe":
             body = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-            texts = [t.strip() for t in body.split("|")]
+            rows.append((number, [t.strip() for t in body.split("|")]))
         else:
-            texts = [t.strip() for t in line.rstrip("\n").split("\t")]
-        rows.append(tuple(GridCell(t, _prov(source, reader, number, text=t)) for t in texts))
+            rows.append((number, [t.strip() for t in line.split("\t")]))
     flush()
     return blocks
-
-
-def _renumber(row: tuple[GridCell, ...], table: int, r: int) -> tuple[GridCell, ...]:
-    return tuple(
-        GridCell(
-            cell.text,
-            Provenance(
-                source=cell.provenance.source,
-                reader=cell.provenance.reader,
-                line=cell.provenance.line,
-                table=table,
-                row=r,
-                col=c,
-                text=cell.text,
-            ),
-            cell.spanned,
-        )
-        for c, cell in enumerate(row)
-    )

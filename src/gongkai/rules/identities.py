@@ -241,7 +241,7 @@ def split_cell(ctx: Context) -> Iterator[Finding]:
         for ident in identities:
             ids = (*ident.addends, ident.total)
             values = [_number(table.cells.get(cid)) for cid in ids]
-            if any(v is None for v in values):
+            if any(v is None for v in values) or sum(values[:-1]) == values[-1]:  # type: ignore[arg-type]
                 continue
             for i, keep, joined in split_cell_candidates(values):
                 yield this.finding(
