@@ -21,6 +21,7 @@ from gongkai.readers.document import Grid, Paragraph, SourceDocument
 class Piece:
     text: str
     provenance: Provenance
+    spanned: bool = False  # a copy made by expanding a merged cell, not a printed cell of its own
 
     @cached_property
     def parsed(self) -> ParsedValue:
@@ -86,6 +87,15 @@ class Line:
         return out
 
     @cached_property
+    def blank_tail(self) -> list[Piece]:
+        """The cells after the last label when every one of them is blank (a row printed empty)."""
+        last_label = max((i for i, p in enumerate(self.pieces) if p.is_label), default=None)
+        if last_label is None:
+            return []
+        tail = list(self.pieces[last_label + 1 :])
+        return tail if tail and all(p.is_blank for p in tail) else []
+
+    @cached_property
     def has_numbers(self) -> bool:
         return any(p.parsed.kind is ValueKind.NUMBER for p in self.pieces)
 
@@ -102,7 +112,7 @@ def _lines(doc: SourceDocument) -> Iterator[Line]:
     for block in doc.blocks:
         if isinstance(block, Grid):
             for row in block.rows:
-                yield Line(tuple(Piece(c.text, c.provenance) for c in row), index, True)
+                yield Line(tuple(Piece(c.text, c.provenance, c.spanned) for c in row), index, True)
                 index += 1
         elif isinstance(block, Paragraph):
             yield Line(tuple(split_paragraph(block)), index, False, block.heading_level)

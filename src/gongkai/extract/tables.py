@@ -19,6 +19,7 @@ from gongkai.extract.lines import Line, Piece
 from gongkai.extract.values import to_wanyuan
 from gongkai.model.report import Cell, Provenance, Table, ValueKind
 from gongkai.model.templates import (
+    APPLICANT_COLUMNS,
     T2_2019,
     T2_2021,
     T3_2019,
@@ -98,6 +99,11 @@ def fit_values(values: Sequence[Piece], n: int) -> tuple[list[Piece | None], boo
     Returns the values and whether the fit is certain (False when cells are missing or numbers surplus).
     """
     vals: list[Piece] = list(values)
+    if len(vals) > n:
+        # copies of a merged value cell carry no printed value of their own
+        printed = [v for v in vals if not (v.spanned and v.is_blank)]
+        if len(printed) >= n:
+            vals = printed
     while len(vals) > n and vals and vals[-1].is_blank:
         vals.pop()
     while len(vals) > n and vals and vals[0].is_blank:
@@ -188,13 +194,18 @@ def find_regions(lines: Sequence[Line]) -> Regions:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _hits(lines: Sequence[Line], rows: Sequence[RowSpec]) -> list[RowHit]:
+def _hits(lines: Sequence[Line], rows: Sequence[RowSpec], min_blank: int) -> list[RowHit]:
+    """Rows with values (numbers or marks), and grid rows printed entirely blank after a label that
+    matches (at least ``min_blank`` cells: a blank row is a printed row, not a missing one)."""
     hits: list[RowHit] = []
     for line in lines:
         values = line.values
-        if not values or not any(not v.is_blank for v in values):
-            continue
         labels = line.labels
+        if not values or not any(not v.is_blank for v in values):
+            blank = [p for p in line.blank_tail if not p.spanned] if line.from_grid else []
+            if len(blank) < min_blank:
+                continue
+            values, labels = blank, [p for p in line.pieces if p.is_label]
         match = None
         if labels:
             candidates = [labels[-1].text, "".join(p.text for p in labels)]
@@ -204,6 +215,8 @@ def _hits(lines: Sequence[Line], rows: Sequence[RowSpec]) -> list[RowHit]:
                 m = match_row(text, rows)
                 if m and (match is None or m.score > match.score):
                     match = m
+        if match is None and not line.has_numbers and not any(p.parsed.kind is ValueKind.NOT_APPLICABLE for p in values):
+            continue  # an unlabelled blank row is layout, not data
         hits.append(RowHit(line, match, tuple(values)))
     return hits
 
@@ -217,7 +230,7 @@ def t2_version(lines: Sequence[Line]) -> TemplateVersion:
 
 def read_t2(lines: Sequence[Line], result: TablesResult) -> Table | None:
     union = _union_rows(T2_2021, T2_2019)
-    hits = [h for h in _hits(lines, union) if h.match]
+    hits = [h for h in _hits(lines, union, 1) if h.match]
     if not hits:
         return None
     version = t2_version(lines)
@@ -265,7 +278,7 @@ _T3_2021_ONLY = {"other.no_correction", "other.fee_unpaid", "other.other"}
 
 
 def read_t3(lines: Sequence[Line], result: TablesResult) -> Table | None:
-    hits = _hits(lines, _T3_UNION)
+    hits = _hits(lines, _T3_UNION, len(APPLICANT_COLUMNS))
     matched = [h for h in hits if h.match]
     if len(matched) < 2:
         return None
@@ -381,7 +394,7 @@ def _place_unlabelled(
 
 
 def _full_row(hit: RowHit, n: int) -> bool:
-    vals = list(hit.values)
+    vals = [v for v in hit.values if not (v.spanned and v.is_blank)]
     while vals and vals[-1].is_blank and len(vals) > n:
         vals.pop()
     return len(vals) == n

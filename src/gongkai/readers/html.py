@@ -1,0 +1,298 @@
+"""HTML reports (a whole page, an article-body fragment, or markup cut out of a JS string) → ``SourceDocument``.
+
+Block elements outside tables become paragraphs; each data table becomes a regular ``Grid`` with its merged
+cells expanded (``gongkai.readers.grid``). Text split over ``<span>``, ``<p>`` or ``<br>`` and padded with
+``&nbsp;`` is joined as printed (``gongkai.readers.inline``). A table that holds another table is page layout,
+not data: its cells are read as running text and the inner tables as grids.
+
+Parsing uses libxml2's HTML parser without network access or huge-tree mode; DTD entity declarations are
+refused before parsing, and the number of elements is bounded by ``ReadLimits.max_html_nodes``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from lxml import etree
+
+from gongkai.errors import HostileInput, ReadError
+from gongkai.model.report import Provenance
+from gongkai.readers.decode import decode_text
+from gongkai.readers.document import Block, Paragraph, SourceDocument
+from gongkai.readers.grid import MAX_COLSPAN, Placed, SpanMatrix
+from gongkai.readers.inline import natural_text
+from gongkai.readers.limits import ReadLimits
+
+READER = "html"
+
+SKIPPED = frozenset(
+    {"script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg", "math", "select"}
+)
+BLOCKS = frozenset(
+    {
+        "html", "body", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+        "blockquote", "pre", "section", "article", "header", "footer", "nav", "aside", "main", "center",
+        "address", "figure", "figcaption", "form", "fieldset", "legend", "hr", "caption", "tr", "td", "th",
+        "thead", "tbody", "tfoot", "table",
+    }
+)  # fmt: skip
+HEADINGS = {f"h{n}": n for n in range(1, 7)}
+
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
+_ENTITY_DECL = re.compile(r"<!ENTITY", re.IGNORECASE)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_PUBLISHED = re.compile(
+    r"(?:发布日期|发布时间|发文日期|成文日期|公开日期)\s*[:：]?\s*"
+    r"((?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?)"
+)
+_PUBDATE_META = (
+    "pubdate",
+    "publishdate",
+    "firstpublishedtime",
+    "publishtime",
+    "dc.date",
+    "article:published_time",
+)
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|—|--|\s-\s)\s*")
+
+
+def read_html_document(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
+    """The paragraphs and grids of an HTML report, in reading order."""
+    text = decode_html(data, source)
+    if _ENTITY_DECL.search(text):
+        raise HostileInput(
+            source, "网页含有 XML 实体声明（<!ENTITY>），拒绝读取", "报告网页不需要实体声明，请提供原始网页"
+        )
+    parser = etree.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(text.encode("utf-8", errors="replace"), parser)
+    except etree.XMLSyntaxError as exc:
+        raise ReadError(source, f"无法解析网页：{exc}") from exc
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # without huge-tree mode libxml2 stops at 256 levels of nesting or a 10 MB text node, dropping the rest
+        raise HostileInput(
+            source, "网页超出解析上限（嵌套层级过深或单段文本过长），拒绝读取", "请提供原始网页"
+        )
+    if root is None:
+        raise ReadError(source, "网页没有内容")
+    _check_size(root, source, limits)
+    walker = _Walker(source, limits)
+    walker.flow(root)
+    walker.flush()
+    doc = SourceDocument(source=source, reader=READER, blocks=walker.blocks)
+    doc.title_hint = _title_hint(root)
+    doc.published_hint = _published_hint(root, doc.paragraphs)
+    return doc
+
+
+def decode_html(data: bytes, source: str) -> str:
+    """The page's text: a BOM wins, then a ``<meta charset>``/``http-equiv``/XML declaration, then detection.
+
+    A page that declares a legacy charset but is valid UTF-8 (a common mislabel after a site migration) is
+    read as UTF-8: GBK text is practically never valid UTF-8, the reverse mistake would garble every line.
+    """
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_text(data, source)
+    head = data[:4096]
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    declared = match.group(1).decode("ascii").lower() if match else None
+    if declared is not None and not declared.startswith("utf-8"):
+        try:
+            decoded = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if not decoded.isascii() or declared.startswith("utf-16"):
+                return decoded
+    if declared is not None and declared.startswith("utf-16"):
+        declared = None  # a page whose bytes we can read as ASCII is not UTF-16, whatever it says
+    return decode_text(data, source, declared)
+
+
+def _check_size(root: etree._Element, source: str, limits: ReadLimits) -> None:
+    for count, _ in enumerate(root.iter(), start=1):
+        if count > limits.max_html_nodes:
+            raise HostileInput(source, f"网页元素过多（超过 {limits.max_html_nodes} 个），拒绝读取")
+
+
+def _tag(el: etree._Element) -> str | None:
+    tag = el.tag
+    if not isinstance(tag, str):  # comments and processing instructions
+        return None
+    return tag.rsplit("}", 1)[-1].lower() if "}" in tag or not tag.islower() else tag
+
+
+def _line(el: etree._Element) -> int | None:
+    line = el.sourceline
+    return line if isinstance(line, int) else None
+
+
+def _hidden(el: etree._Element) -> bool:
+    style = el.get("style")
+    return el.get("hidden") is not None or (style is not None and _HIDDEN.search(style) is not None)
+
+
+def _span(value: str | None, maximum: int) -> int | None:
+    """A rowspan/colspan attribute: a positive number, 0 (rowspan to the end), None when absent or junk."""
+    if value is None:
+        return None
+    match = re.match(r"\s*(\d+)", value)
+    if not match:
+        return None
+    return min(int(match.group(1)), maximum)
+
+
+class _Walker:
+    """Walks the element tree in document order, collecting paragraphs and grids."""
+
+    def __init__(self, source: str, limits: ReadLimits) -> None:
+        self.source = source
+        self.limits = limits
+        self.blocks: list[Block] = []
+        self.buffer: list[str] = []
+        self.line: int | None = None
+        self.grids = 0
+        self.cells = 0
+
+    # -- running text ------------------------------------------------------------------------------------
+
+    def add(self, text: str | None, el: etree._Element) -> None:
+        if text:
+            if self.line is None and text.strip():
+                self.line = _line(el)
+            self.buffer.append(text)
+
+    def flush(self, level: int = 0) -> None:
+        if not self.buffer:
+            return
+        text = natural_text("".join(self.buffer))
+        if text:
+            prov = Provenance(source=self.source, reader=READER, line=self.line, text=text)
+            self.blocks.append(Paragraph(text, prov, level))
+        self.buffer.clear()
+        self.line = None
+
+    def flow(self, el: etree._Element) -> None:
+        """An element in running text (outside data tables); its tail is the caller's."""
+        tag = _tag(el)
+        if tag is None or tag in SKIPPED or _hidden(el):
+            return
+        if tag == "br":
+            self.buffer.append("\n")
+            return
+        if tag == "table":
+            self.flush()
+            self.table(el)
+            return
+        block = tag in BLOCKS
+        if block:
+            self.flush()
+        self.add(el.text, el)
+        for child in el:
+            self.flow(child)
+            self.add(child.tail, el)
+        if block:
+            self.flush(HEADINGS.get(tag, 0))
+
+    # -- tables ------------------------------------------------------------------------------------------
+
+    def table(self, table: etree._Element) -> None:
+        rows = list(_rows(table))
+        cells = [[td for td in tr if _tag(td) in ("td", "th")] for tr in rows]
+        nested = any(True for _ in table.iterdescendants("table"))
+        single = sum(len(r) for r in cells) <= 1
+        for child in table:
+            if _tag(child) == "caption":
+                self.flow(child)
+        if nested or single:  # page layout: read the cells as running text
+            for row in cells:
+                for td in row:
+                    self.flow(td)
+            return
+        matrix = SpanMatrix(self.source, self.limits.max_html_nodes - self.cells)
+        for r, row in enumerate(cells):
+            matrix.ensure_rows(r + 1)
+            c = 0
+            for td in row:
+                while not matrix.free(r, c):
+                    c += 1
+                colspan = max(1, _span(td.get("colspan"), MAX_COLSPAN) or 1)
+                rowspan = _span(td.get("rowspan"), len(rows))
+                if rowspan is None:
+                    rowspan = 1
+                elif rowspan == 0:  # HTML: to the end of the table
+                    rowspan = len(rows) - r
+                rowspan = min(rowspan, len(rows) - r)
+                placed = Placed(self.cell_text(td), r, c, _line(td))
+                matrix.cover(placed, r, c, rowspan, colspan)
+                c += colspan
+        grid = matrix.to_grid(self.grids, READER)
+        if grid is not None:
+            self.cells += matrix.count
+            self.blocks.append(grid)
+            self.grids += 1
+
+    def cell_text(self, td: etree._Element) -> str:
+        parts: list[str] = [td.text or ""]
+        _collect(td, parts)
+        return natural_text("".join(parts))
+
+
+def _rows(table: etree._Element) -> list[etree._Element]:
+    """The table's own rows (not those of nested tables), in source order."""
+    out: list[etree._Element] = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            out.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            out.extend(tr for tr in child if _tag(tr) == "tr")
+    return out
+
+
+def _collect(el: etree._Element, parts: list[str]) -> None:
+    """The text inside a table cell, with a break at every block boundary and ``<br>``."""
+    for child in el:
+        tag = _tag(child)
+        if tag is not None and tag not in SKIPPED and not _hidden(child):
+            if tag == "br":
+                parts.append("\n")
+            else:
+                block = tag in BLOCKS
+                if block:
+                    parts.append("\n")
+                if child.text:
+                    parts.append(child.text)
+                _collect(child, parts)
+                if block:
+                    parts.append("\n")
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _title_hint(root: etree._Element) -> str | None:
+    """The ``<title>`` when it names a report; site names around it (``… _ 中国上海``) are cut off."""
+    for title in root.iter("title"):
+        text = natural_text(title.text or "")
+        for part in [*_TITLE_SPLIT.split(text), text]:
+            if part and len(part) <= 80 and ("年度报告" in part or "年报" in part):
+                return part
+    return None
+
+
+def _published_hint(root: etree._Element, paragraphs: list[Paragraph]) -> str | None:
+    """A publication date from ``<meta name="PubDate">`` or a ``发布日期：…`` line near the top."""
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if name in _PUBDATE_META and re.match(r"(?:19|20)\d{2}", content):
+            return content
+    for para in paragraphs[:10]:
+        match = _PUBLISHED.search(para.text)
+        if match:
+            return match.group(1)
+    return None
