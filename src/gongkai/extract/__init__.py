@@ -55,4 +55,4 @@ def interpret(doc: SourceDocument) -> Interpretation:
         agency_source=guess.agency_source,
     )
     report = Report(meta, sections, tuple(tables.tables), source=doc.source, reader=doc.reader)
-    return Interpretation(report, doc, lines, tables.notes)
+    return Interpretation(report, doc, lines, [*doc.notes, *tables.notes])

@@ -55,6 +55,7 @@ class SourceDocument:
     title_hint: str | None = None  # a title given outside the body (crawler header, HTML <title>, PDF meta)
     published_hint: str | None = None  # a publication date given outside the body
     glued: bool = False  # table cells run together without separators (crawler text)
+    notes: list[str] = field(default_factory=list)  # what the reader noticed (pages without text, skips)
 
     @property
     def paragraphs(self) -> list[Paragraph]:
