@@ -190,6 +190,15 @@ def render(
     err.print(f"已生成 {output}（{len(data)} 字节）")
 
 
+def _mount_subcommands() -> None:
+    from gongkai.cli_desk import deadline_app
+
+    app.add_typer(deadline_app, name="deadline")
+
+
+_mount_subcommands()
+
+
 def main() -> None:
     app()
 

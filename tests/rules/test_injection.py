@@ -6,10 +6,10 @@ import dataclasses
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.strategies import consistent_reports
 
 from gongkai.model.report import Report
 from gongkai.rules import check
-from tests.strategies import consistent_reports
 
 IDENTITY_RULES = ("GK101", "GK102", "GK103", "GK104")
 

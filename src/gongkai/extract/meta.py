@@ -45,9 +45,15 @@ def find_title(paragraphs: Sequence[str], hint: str | None = None) -> tuple[str 
     """The report title and its paragraph index (None when it was given outside the body)."""
     if hint and REPORT_TITLE.search(hint):
         return hint.strip(), None
-    for i, text in enumerate(paragraphs[:15]):
-        stripped = text.strip()
-        if (len(stripped) <= 60 and "年度报告" in stripped) or (len(stripped) <= 40 and "年报" in stripped):
+    candidates = [
+        (i, text.strip())
+        for i, text in enumerate(paragraphs[:15])
+        if "当前位置" not in text and "首页" not in text  # page navigation, not a title
+    ]
+    best = [c for c in candidates if len(c[1]) <= 60 and "年度报告" in c[1]] or [
+        c for c in candidates if len(c[1]) <= 40 and "年报" in c[1]
+    ]
+    for i, stripped in best[:1]:
             if len(stripped) <= 8 and i > 0 and 0 < len(paragraphs[i - 1].strip()) <= 40:
                 # a title wrapped over two lines: "2024 年上海市科委政府信息公开工作" / "年度报告"
                 return paragraphs[i - 1].strip() + stripped, i - 1

@@ -157,7 +157,8 @@ def _first(lines: Sequence[Line], start: int, pred: object) -> int | None:
 
 
 def find_regions(lines: Sequence[Line]) -> Regions:
-    t3_rows = (*T3_2021.rows, T3_2019.row("other.total"))
+    """Where each table lies. Narrative may sit before a table (``本年度未发生行政复议。`` above table 三),
+    so table 四 starts only after table 三's last rows, at a header-like line naming 行政复议."""
     t2_start = _first(lines, 0, lambda ln: "第二十条" in ln.folded)
     search_from = t2_start or 0
 
@@ -165,28 +166,44 @@ def find_regions(lines: Sequence[Line]) -> Regions:
         if any(m in ln.folded for m in _T3_START) and len(ln.text) < 120:
             return True
         labels = ln.labels
-        return bool(labels) and ln.has_numbers and (m := match_row(labels[-1].text, t3_rows)) is not None and (
+        return bool(labels) and ln.has_numbers and (m := match_row(labels[-1].text, _T3_UNION)) is not None and (
             m.row.key == "new"
         )
 
     t3_start = _first(lines, search_from, t3_begins)
     t4_start = None
     if t3_start is not None:
-        t4_start = _first(
-            lines, t3_start + 1, lambda ln: "行政复议" in ln.folded and not ln.has_numbers and len(ln.text) < 200
-        )
-    end_from = t4_start if t4_start is not None else (t3_start if t3_start is not None else search_from)
-    end = _first(
-        lines,
-        end_from + 1,
-        lambda ln: (not ln.from_grid and any(m in ln.folded for m in _SECTION_END) and len(ln.text) < 60)
-        or (not ln.from_grid and len(ln.text) > 200),
-    )
-    end = len(lines) if end is None else end
+        after = t3_start + 1
+        for i in range(t3_start, len(lines)):
+            ln = lines[i]
+            if ln.labels and (ln.has_numbers or ln.blank_tail):
+                m = match_row(ln.labels[-1].text, _T3_UNION)
+                if m is not None and m.row.key in ("total", "carried_forward"):
+                    after = i + 1
+        t4_start = _first(lines, after, _t4_header)
+    begin = t4_start if t4_start is not None else (t3_start if t3_start is not None else search_from)
+    end = len(lines)
+    seen_values = False
+    for i in range(begin + 1, len(lines)):
+        ln = lines[i]
+        if not ln.from_grid and len(ln.text) < 60 and any(m in ln.folded for m in _SECTION_END):
+            end = i
+            break
+        if not ln.from_grid and len(ln.text) > 200 and seen_values:
+            end = i
+            break
+        seen_values = seen_values or ln.has_numbers
     t2 = (t2_start, t3_start if t3_start is not None else end) if t2_start is not None else None
     t3 = (t3_start, t4_start if t4_start is not None else end) if t3_start is not None else None
     t4 = (t4_start, end) if t4_start is not None else None
     return Regions(t2, t3, t4)
+
+
+def _t4_header(ln: Line) -> bool:
+    """A heading or header row naming 行政复议 — not a sentence of narrative."""
+    if "行政复议" not in ln.folded or ln.has_numbers:
+        return False
+    return ln.from_grid or (len(ln.text) <= 40 and not ln.text.rstrip().endswith(("。", "；", "，")))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -288,6 +305,8 @@ def read_t3(lines: Sequence[Line], result: TablesResult) -> Table | None:
     order = {row.key: i for i, row in enumerate(template.rows)}
     n = len(template.rows[0].columns)
 
+    columns = _value_columns(lines)
+    hits = [_align(hit, columns.get(hit.line.index), n) for hit in hits]
     placed: dict[str, tuple[RowHit, str]] = {}
     sequence: list[tuple[int | None, RowHit]] = []  # (template index or None, hit)
     for hit in hits:
@@ -362,6 +381,44 @@ def _restore_orphans(
                 )
                 result.notes.append(f"表三：{blank.id} 由游离数字 {piece.text} 填回")
                 break
+
+
+def _value_columns(lines: Sequence[Line]) -> dict[int, int]:
+    """For grid lines, the column where table 三's values start: the column of the header cell 自然人 in the
+    nearest header row above (carried on to later grids, e.g. a table continued after a page break)."""
+    out: dict[int, int] = {}
+    col: int | None = None
+    for ln in lines:
+        if not ln.from_grid:
+            continue
+        for i, piece in enumerate(ln.pieces):
+            if piece.is_label and fold(piece.text).endswith("自然人"):
+                col = i
+                break
+        if col is not None:
+            out[ln.index] = col
+    return out
+
+
+def _align(hit: RowHit, value_col: int | None, n: int) -> RowHit:
+    """Read a grid row's values at the header's columns when the row is wide enough to hold them there.
+
+    Without this, the empty copies of a merged label (``一、本年新收…`` over three columns) look like blank
+    values, and a blank 总计 would shift every number one column."""
+    if value_col is None:
+        return hit
+    pieces = hit.line.pieces
+    label_ids = {id(p) for p in hit.line.labels}
+    last_label = max((i for i, p in enumerate(pieces) if id(p) in label_ids), default=-1)
+    start = max(value_col, last_label + 1)
+    chosen, rest = pieces[start : start + n], pieces[start + n :]
+    if len(chosen) != n or any(p.is_label for p in chosen) or not all(p.is_blank for p in rest):
+        return hit
+    if any(p.is_label for p in pieces[last_label + 1 : start]) or any(
+        not p.is_blank for p in pieces[last_label + 1 : start]
+    ):
+        return hit  # something printed between the label and the value columns: not this layout
+    return RowHit(hit.line, hit.match, tuple(chosen))
 
 
 def _place_unlabelled(

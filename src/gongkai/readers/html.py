@@ -205,10 +205,10 @@ class _Walker:
         cells = [[td for td in tr if _tag(td) in ("td", "th")] for tr in rows]
         nested = any(True for _ in table.iterdescendants("table"))
         single = sum(len(r) for r in cells) <= 1
-        for child in table:
-            if _tag(child) == "caption":
-                self.flow(child)
         if nested or single:  # page layout: read the cells as running text
+            for child in table:
+                if _tag(child) == "caption":
+                    self.flow(child)
             for row in cells:
                 for td in row:
                     self.flow(td)
