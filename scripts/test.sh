@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
+echo "== postgresql"
+eval "$(bash scripts/postgres.sh)"
 echo "== ruff"
 .venv/bin/ruff check src tests bench
 echo "== mypy"
