@@ -7,13 +7,16 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from gongkai.errors import GongkaiError
 from gongkai.export import cells_record
+
+if TYPE_CHECKING:
+    from gongkai.extract import Interpretation
 
 app = typer.Typer(
     name="gongkai",
@@ -40,6 +43,19 @@ class CheckFormat(StrEnum):
     json = "json"
 
 
+def _read_or_say(path: Path) -> Interpretation | None:
+    """Read one input; on failure print one line naming it and return None, so the other files go on."""
+    from gongkai.readers import read_interpretation
+
+    try:
+        return read_interpretation(str(path))
+    except GongkaiError as exc:
+        err.print(f"错误：{exc}")
+    except Exception as exc:  # a reader bug must not stop the other files: say it in one line
+        err.print(f"错误：{path}: 读取时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题")
+    return None
+
+
 def _print_line(payload: object) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
 
@@ -55,18 +71,10 @@ def parse(
 
         gongkai parse ../shared/seeds/002_557b3571ae78e526.txt --format cells
     """
-    from gongkai.readers import read_interpretation
-
     status = 0
     for path in files:
-        try:
-            interp = read_interpretation(str(path))
-        except GongkaiError as exc:
-            err.print(f"错误：{exc}")
-            status = EXIT_UNREADABLE
-            continue
-        except Exception as exc:  # a reader bug must not stop the other files: report it, one line
-            err.print(f"错误：{path}: 读取时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题")
+        interp = _read_or_say(path)
+        if interp is None:
             status = EXIT_UNREADABLE
             continue
         report = interp.report
@@ -125,16 +133,11 @@ def check(
     status = 0
     out = Console(highlight=False, soft_wrap=True)
     for path in files:
-        try:
-            report = read(str(path))
-        except GongkaiError as exc:
-            err.print(f"错误：{exc}")
+        interp = _read_or_say(path)
+        if interp is None:
             status = EXIT_UNREADABLE
             continue
-        except Exception as exc:  # a reader bug must not stop the other files
-            err.print(f"错误：{path}: 读取时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题")
-            status = EXIT_UNREADABLE
-            continue
+        report = interp.report
         findings = run_rules(report, last, select=select, ignore=ignore)
         if has_errors(findings) and status == 0:
             status = EXIT_FINDINGS
