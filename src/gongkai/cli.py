@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from gongkai.errors import GongkaiError
 from gongkai.export import cells_record
@@ -25,7 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
@@ -151,7 +152,8 @@ def check(
             )
             continue
         meta = report.meta
-        out.print(f"[bold]{path}[/bold]  {meta.agency or '（机关不明）'} {meta.year or '（年度不明）'}")
+        head = f"{path}  {meta.agency or '（机关不明）'} {meta.year or '（年度不明）'}"
+        out.print(f"[bold]{escape(head)}[/bold]")
         shown = [f for f in findings if show_info or f.severity != "info"]
         for f in shown:
             word, style = _SEVERITY_STYLE[f.severity.value]
@@ -159,20 +161,20 @@ def check(
             values = ""
             if f.computed is not None:
                 values = f"  印为 {f.printed if f.printed is not None else '—'}，应为 {f.computed if f.computed is not None else '—'}"
-            out.print(f"  [{style}]{word}[/{style}] {f.rule} {f.message}{where}{values}", markup=True)
+            out.print(f"  [{style}]{word}[/{style}] {f.rule} {escape(f.message + where + values)}")
         hidden = len(findings) - len(shown)
         counts = {k: sum(1 for f in findings if f.severity == k) for k in ("error", "warning", "info")}
         summary = f"  共 {counts['error']} 个错误、{counts['warning']} 个警告、{counts['info']} 个提示"
         if hidden:
             summary += "（提示未显示，加 --info 查看）"
-        out.print(summary if findings else "  未发现问题")
+        out.print(escape(summary) if findings else "  未发现问题")
     raise typer.Exit(status)
 
 
 @app.command()
 def render(
     report: Annotated[Path, typer.Argument(help="报告模型 JSON（gongkai parse --format json 的输出）或任何可读取的报告文件")],
-    to: Annotated[str, typer.Option("--to", "-t", help="输出格式：docx、html、md、xlsx、tsv、wordlines、json")],
+    to: Annotated[str, typer.Option("--to", "-t", help="输出格式：docx、html、md、xlsx、pdf（需安装 LibreOffice）、tsv、wordlines、json")],
     output: Annotated[Path, typer.Option("--output", "-o", help="输出文件")],
 ) -> None:
     """按法定格式生成报告文件。示例：
@@ -185,10 +187,14 @@ def render(
 
     try:
         model = read(str(report))
-        data = render_report(model, to)
     except GongkaiError as exc:
         err.print(f"错误：{exc}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
+    try:
+        data = render_report(model, to)
+    except GongkaiError as exc:  # the input was fine; producing the output failed
+        err.print(f"错误：{exc}")
+        raise typer.Exit(EXIT_FINDINGS) from exc
     output.write_bytes(data)
     err.print(f"已生成 {output}（{len(data)} 字节）")
 

@@ -55,7 +55,9 @@ REPORTS: dict[str, Callable[[], Report]] = {"002": seed_002, "sample_2019": samp
 
 
 def test_every_format_has_a_golden_file() -> None:
-    assert set(DUMPS) == set(RENDERERS)
+    # PDF is LibreOffice's rendering of the DOCX (whose golden is here): its bytes and layout depend on the
+    # installed LibreOffice and fonts, so tests/render/test_artifacts.py checks it instead.
+    assert set(DUMPS) == set(RENDERERS) - {"pdf"}
 
 
 @pytest.mark.parametrize("name", sorted(REPORTS))

@@ -21,7 +21,17 @@ from gongkai.model.templates import ALL_TEMPLATES, TableKind
 from gongkai.readers import read_interpretation
 from gongkai.render import RENDERERS, UnknownRenderFormat, render, renderer
 from gongkai.render.debug import render_debug
-from gongkai.render.layout import T3_NOTE, Role, build_layout, cell_text, format_number, table_layout
+from gongkai.render.layout import (
+    COLUMN_WIDTHS_MM,
+    T3_NOTE,
+    TEXT_WIDTH_MM,
+    Role,
+    build_layout,
+    cell_text,
+    format_number,
+    table_layout,
+    title_lines,
+)
 
 TEXT_FORMATS = ("md", "tsv", "wordlines", "html")
 
@@ -30,17 +40,20 @@ TEXT_FORMATS = ("md", "tsv", "wordlines", "html")
 
 
 def test_registry_lists_every_format() -> None:
-    assert set(RENDERERS) == {"md", "html", "docx", "xlsx", "tsv", "wordlines", "json"}
+    assert set(RENDERERS) == {"md", "html", "docx", "pdf", "xlsx", "tsv", "wordlines", "json"}
     for name, r in RENDERERS.items():
         assert r.name == name and r.extension.startswith(".") and r.media_type
+    # only PDF needs a system package, and says which
+    assert {name: r.requires for name, r in RENDERERS.items() if r.requires} == {"pdf": "libreoffice-writer-nogui"}
+    assert "可选" in RENDERERS["pdf"].description
 
 
 def test_unknown_format_is_a_gongkai_error_in_chinese() -> None:
     with pytest.raises(UnknownRenderFormat) as info:
-        render(seed_002(), "pdf")
+        render(seed_002(), "rtf")
     assert isinstance(info.value, GongkaiError)
-    assert str(info.value).startswith("未知的输出格式「pdf」")
-    assert "docx" in str(info.value)
+    assert str(info.value).startswith("未知的输出格式「rtf」")
+    assert "docx" in str(info.value) and "pdf" in str(info.value)
 
 
 def test_format_names_are_case_insensitive() -> None:
@@ -118,6 +131,34 @@ def test_title_and_sections() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        ("某局2021年政府信息公开工作年度报告", ("某局2021年政府信息公开工作年度报告",)),
+        ("陆浑镇人民政府2021年政府信息公开工作年度报告", ("陆浑镇人民政府2021年", "政府信息公开工作年度报告")),
+        (
+            "内蒙古自治区呼和浩特市赛罕区人民政府敕勒川路街道办事处2021年政府信息公开工作年度报告",
+            ("内蒙古自治区呼和浩特市赛罕区人民政府", "敕勒川路街道办事处2021年", "政府信息公开工作年度报告"),
+        ),
+        (
+            "国家税务总局湖北省武汉市江汉区税务局2022年政府信息公开工作年度报告",
+            ("国家税务总局湖北省武汉市江汉区税务局", "2022年政府信息公开工作年度报告"),
+        ),
+        ("关于印发某某文件的通知", ("关于印发某某文件的通知",)),  # not the statutory title: never cut
+    ],
+)
+def test_title_turns_between_whole_words(title: str, lines: tuple[str, ...]) -> None:
+    assert title_lines(title) == lines
+    assert "".join(lines) == title  # the wording is never changed
+
+
+def test_tables_fill_the_text_width_of_portrait_a4() -> None:
+    assert TEXT_WIDTH_MM == 156
+    for kind, widths in COLUMN_WIDTHS_MM.items():
+        assert sum(widths) == pytest.approx(TEXT_WIDTH_MM), kind
+    assert len(COLUMN_WIDTHS_MM[TableKind.T3]) == 10 and len(COLUMN_WIDTHS_MM[TableKind.T4]) == 15
+
+
 # -- values -----------------------------------------------------------------------------------------------
 
 
@@ -168,6 +209,9 @@ def test_html_is_a_standalone_accessible_page() -> None:
     assert '<th scope="row">1.属于国家秘密</th>' in page
     assert '<th scope="rowgroup" rowspan="8">（三）不予公开</th>' in page
     assert '<th scope="col" rowspan="2">自然人</th>' in page
+    # the title turns between whole words; the tables have the DOCX's column widths
+    assert "<h1><span>白沙县人民政府2020年</span><span>政府信息公开工作年度报告</span></h1>" in page
+    assert page.count("<colgroup>") == 3 and "table-layout: fixed" in page
     # text is escaped
     assert "确保&lt;应公开尽公开&gt;&amp;及时公开" in page
 
@@ -186,7 +230,8 @@ def test_docx_page_setup_fonts_and_page_numbers() -> None:
     assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
                                   section.right_margin)] == [37, 35, 28, 26]
     title, heading = document.paragraphs[0], document.paragraphs[1]
-    assert title.text == "陆浑镇人民政府2021年政府信息公开工作年度报告"
+    # a title too long for one line of 二号 turns before 政府信息公开工作年度报告 (GB/T 9704-2012 7.3.3)
+    assert title.text == "陆浑镇人民政府2021年\n政府信息公开工作年度报告"
     fonts = title.runs[0]._r.rPr.rFonts
     assert fonts.get(qn("w:eastAsia")) == "方正小标宋简体" and fonts.get(qn("w:ascii")) == "方正小标宋简体"
     assert heading.runs[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
@@ -216,6 +261,22 @@ def test_docx_tables_have_real_merged_cells() -> None:
     assert t3.tr_lst[0].trPr.find(qn("w:tblHeader")) is not None
     widths = [int(g.get(qn("w:w"))) for g in t3.tblGrid.gridCol_lst]
     assert len(widths) == 10
+    assert abs(sum(widths) - round(156 / 25.4 * 1440)) <= 10  # the text width of A4 portrait
+
+
+def test_docx_header_rows_stay_with_the_rows_below() -> None:
+    def kept(tr: object) -> bool:
+        flags = {p.find(qn("w:pPr")).find(qn("w:keepNext")) is not None for p in tr.iter(qn("w:p"))}  # type: ignore[attr-defined]
+        assert len(flags) == 1  # every paragraph of the row alike
+        return flags.pop()
+
+    t2, t3, t4 = (t._tbl for t in _docx().tables)
+    labels = ["".join(x.text or "" for x in tr.iter(qn("w:t"))) for tr in t2.tr_lst]
+    assert [label for label, tr in zip(labels, t2.tr_lst, strict=True) if kept(tr)] == [
+        label for label in labels if label.startswith(("第二十条", "信息内容"))
+    ]
+    assert [kept(tr) for tr in t3.tr_lst[:4]] == [True, True, True, False]
+    assert not kept(t3.tr_lst[-1]) and [kept(tr) for tr in t4.tr_lst] == [True, True, True, False]
 
 
 # -- XLSX -------------------------------------------------------------------------------------------------

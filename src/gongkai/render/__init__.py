@@ -2,11 +2,15 @@
 
 >>> from gongkai.render import RENDERERS, render
 >>> sorted(RENDERERS)
-['docx', 'html', 'json', 'md', 'tsv', 'wordlines', 'xlsx']
+['docx', 'html', 'json', 'md', 'pdf', 'tsv', 'wordlines', 'xlsx']
 
 Every renderer prints what the model holds — blanks blank, money with its decimals, only the tables the
 report has — and none computes findings. The layout (title, sections, table grids with merged cells) is
 built once in ``gongkai.render.layout`` and shared by all formats.
+
+``pdf`` is optional: it converts the DOCX with LibreOffice (``gongkai.render.pdf``), so it needs the Debian
+package named in ``Renderer.requires``; without it, rendering raises ``LibreOfficeMissing`` (a
+``GongkaiError`` saying what to install). Every other format is pure Python.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class Renderer:
     media_type: str
     description: str
     func: Callable[[Report], bytes]
+    requires: str = ""  # the system package an optional format needs ("" when pure Python)
 
     def __call__(self, report: Report) -> bytes:
         return self.func(report)
@@ -77,6 +82,12 @@ def _xlsx(report: Report) -> bytes:
     return render_xlsx(report)
 
 
+def _pdf(report: Report) -> bytes:
+    from gongkai.render.pdf import render_pdf
+
+    return render_pdf(report)
+
+
 def _json(report: Report) -> bytes:
     return (json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
@@ -92,6 +103,14 @@ RENDERERS: dict[str, Renderer] = {
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "Word 文档（公文版式，A4，合并单元格）",
             _docx,
+        ),
+        Renderer(
+            "pdf",
+            ".pdf",
+            "application/pdf",
+            "PDF（由 LibreOffice 转换 Word 文档；可选，需安装 libreoffice-writer-nogui）",
+            _pdf,
+            requires="libreoffice-writer-nogui",
         ),
         Renderer(
             "xlsx",
@@ -116,8 +135,8 @@ def renderer(fmt: str) -> Renderer:
 
 
 def render(report: Report, fmt: str) -> bytes:
-    """The report as a file of the given format (``md``, ``html``, ``docx``, ``xlsx``, ``tsv``, ``wordlines``,
-    ``json``).
+    """The report as a file of the given format (``md``, ``html``, ``docx``, ``pdf``, ``xlsx``, ``tsv``,
+    ``wordlines``, ``json``).
 
     >>> from gongkai.readers import read
     >>> report = read("../shared/seeds/002_557b3571ae78e526.txt")  # doctest: +SKIP

@@ -4,8 +4,12 @@ A4 with the official margins (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm);
 二号, section headings in 黑体 三号, body text in 仿宋_GB2312 三号 with a two-character first-line indent and
 28-point line spacing; page numbers ``— n —`` in the footer (a PAGE field). Fonts are named in every run
 (``ascii``, ``hAnsi``, ``eastAsia``, ``cs``) and declared in the font table with a fallback (``w:altName``:
-宋体, 仿宋, 黑体) for machines without the official fonts. Tables use real merged cells, header rows repeat on
-every page.
+宋体, 仿宋, 黑体) for machines without the official fonts. A title too long for one line turns between whole
+words (``layout.title_lines``). Tables use real merged cells and fixed column widths filling the 156 mm text
+block (``layout.COLUMN_WIDTHS_MM``; table 三's ten columns included, in 小五), header rows repeat on every page
+and are kept with the row below them, and rows never split across pages.
+
+``gongkai.render.pdf`` prints this document to PDF with LibreOffice.
 """
 
 from __future__ import annotations
@@ -25,7 +29,17 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from gongkai.model.report import Report
-from gongkai.render.layout import LayoutCell, ReportLayout, Role, TableLayout, build_layout
+from gongkai.render.layout import (
+    COLUMN_WIDTHS_MM,
+    MARGINS_MM,
+    PAGE_HEIGHT_MM,
+    PAGE_WIDTH_MM,
+    LayoutCell,
+    ReportLayout,
+    Role,
+    TableLayout,
+    build_layout,
+)
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -46,17 +60,11 @@ BODY_SIZE = Pt(16)  # 三号
 PAGE_NUMBER_SIZE = Pt(14)  # 四号
 LINE = Pt(28)  # fixed line spacing of the body text
 TABLE_SIZES = {"t2": Pt(10.5), "t3": Pt(9), "t4": Pt(9)}  # 五号, 小五
+CELL_MARGIN_MM = 1.0  # left and right padding of table cells (Word's default 1.9 mm squeezes table 三)
+AFTER_TABLE = Pt(10)  # space between a table and the paragraph below it
 
-PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
-MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
-TEXT_WIDTH_MM = 210 - 28 - 26
-
-# Column widths in millimetres (they add up to the text width of 156 mm).
-COLUMN_WIDTHS_MM = {
-    "t2": [54.0, 34.0, 34.0, 34.0],
-    "t3": [14.0, 22.0, 43.0] + [11.0] * 7,
-    "t4": [TEXT_WIDTH_MM / 15] * 15,
-}
+PAGE_WIDTH, PAGE_HEIGHT = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
+MARGINS = {side: Mm(mm) for side, mm in MARGINS_MM.items()}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -189,10 +197,15 @@ def _el(tag: str, **attrs: str | int) -> Any:
     return el
 
 
-def _cell_paragraph(layout_cell: LayoutCell | None, size: Any) -> Any:
+HEADER_ROLES = frozenset({Role.ITEM, Role.COL, Role.COLGROUP, Role.NOTE})
+
+
+def _cell_paragraph(layout_cell: LayoutCell | None, size: Any, *, keep_next: bool = False) -> Any:
     """The one paragraph of a table cell (empty in the continuation of a vertical merge), as XML: built with
-    python-docx's object API this is the slowest part of a report."""
-    p_pr = '<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{jc}</w:pPr>'
+    python-docx's object API this is the slowest part of a report. ``keep_next`` keeps the row on the page
+    of the row below it (a header row never ends a page)."""
+    keep = "<w:keepNext/>" if keep_next else ""
+    p_pr = f'<w:pPr>{keep}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{{jc}}</w:pPr>'
     if layout_cell is None or not layout_cell.text:
         return parse_xml(f"<w:p {nsdecls('w')}>{p_pr.format(jc='')}</w:p>")
     left = layout_cell.role in (Role.ROW, Role.ROWGROUP, Role.NOTE)
@@ -211,15 +224,19 @@ def table_element(layout: TableLayout) -> Any:
 
     Built as XML directly: python-docx's cell access and ``merge`` are quadratic in the table size.
     """
-    widths = [_twips(mm) for mm in COLUMN_WIDTHS_MM[layout.kind.value]]
+    widths = [_twips(mm) for mm in COLUMN_WIDTHS_MM[layout.kind]]
     size = TABLE_SIZES[layout.kind.value]
     tbl = OxmlElement("w:tbl")
     tbl_pr = _el("w:tblPr")
-    for child in (
+    margins = _el("w:tblCellMar")
+    margins.append(_el("w:left", w=_twips(CELL_MARGIN_MM), type="dxa"))
+    margins.append(_el("w:right", w=_twips(CELL_MARGIN_MM), type="dxa"))
+    for child in (  # in the order of the schema (CT_TblPr)
         _el("w:tblStyle", val="TableGrid"),
         _el("w:tblW", w=sum(widths), type="dxa"),
         _el("w:jc", val="center"),
         _el("w:tblLayout", type="fixed"),
+        margins,
         _el("w:tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=1, lastColumn=0, noHBand=0, noVBand=1),
     ):
         tbl_pr.append(child)
@@ -230,6 +247,8 @@ def table_element(layout: TableLayout) -> Any:
     tbl.append(grid)
     owners = layout.owner_grid()
     for r, row in enumerate(owners):
+        # a header row (table 二's 第二十条 item and 信息内容 rows, the column headers) stays with the next row
+        keep_next = r + 1 < len(owners) and all(owner.role in HEADER_ROLES for owner in row)
         tr = _el("w:tr")
         tr_pr = _el("w:trPr")
         tr_pr.append(_el("w:cantSplit"))
@@ -248,7 +267,7 @@ def table_element(layout: TableLayout) -> Any:
                 tc_pr.append(_el("w:vMerge", val="restart") if owner.row == r else _el("w:vMerge"))
             tc_pr.append(_el("w:vAlign", val="center"))
             tc.append(tc_pr)
-            tc.append(_cell_paragraph(owner if owner.row == r else None, size))
+            tc.append(_cell_paragraph(owner if owner.row == r else None, size, keep_next=keep_next))
             tr.append(tc)
         tbl.append(tr)
     return tbl
@@ -285,23 +304,33 @@ def build_document(layout: ReportLayout) -> Any:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _fixed_lines(title, Pt(36))
     title.paragraph_format.space_after = LINE
-    add_run(title, layout.title, TITLE_FONT, TITLE_SIZE)
+    for n, line in enumerate(layout.title_lines):
+        run = add_run(title, line, TITLE_FONT, TITLE_SIZE)
+        if n:
+            run._r.insert(1, OxmlElement("w:br"))  # a line break where the title turns (after the rPr)
     if layout.date_line:
         date = document.add_paragraph()
         date.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _fixed_lines(date, LINE)
         add_run(date, layout.date_line, BODY_FONT, BODY_SIZE)
+    after_table = False
     for section in layout.sections:
         heading = document.add_paragraph()
         heading._p.style = "Heading1"
         _fixed_lines(heading, LINE, indent=True)
+        if after_table:
+            heading.paragraph_format.space_before = AFTER_TABLE
         add_run(heading, section.heading, HEADING_FONT, BODY_SIZE)
         if section.table is not None:
             add_table(document, section.table)
+        after_table = section.table is not None
         for text in section.paragraphs:
             para = document.add_paragraph()
             para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             _fixed_lines(para, LINE, indent=True)
+            if after_table:
+                para.paragraph_format.space_before = AFTER_TABLE
+                after_table = False
             add_run(para, text, BODY_FONT, BODY_SIZE)
     last = [el for el in document.element.body if el.tag != qn("w:sectPr")][-1]
     if last.tag == qn("w:tbl"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from gongkai.model.report import Report
-from gongkai.render.layout import LayoutCell, ReportLayout, Role, TableLayout, build_layout
+from gongkai.render.layout import COLUMN_WIDTHS_MM, LayoutCell, ReportLayout, Role, TableLayout, build_layout
 
 STYLE = """
 :root { color-scheme: light; }
@@ -22,18 +22,26 @@ h1 {
   font-family: "方正小标宋简体", "宋体", "SimSun", "Songti SC", serif; font-weight: normal;
   font-size: 22pt; line-height: 1.4; text-align: center; margin: 0 0 1em;
 }
+h1 span { display: inline-block; }
 h2 { font-family: "黑体", "SimHei", "Heiti SC", sans-serif; font-weight: normal; font-size: 16pt; margin: 1em 0 .5em; }
 p { margin: 0; text-indent: 2em; text-align: justify; }
 p.date { text-indent: 0; text-align: center; }
-table { border-collapse: collapse; width: 100%; margin: .5em 0 1em; font-size: 10.5pt; line-height: 1.4; }
+table {
+  border-collapse: collapse; width: 100%; table-layout: fixed; margin: .5em 0 1em;
+  font-size: 10.5pt; line-height: 1.4;
+}
+table.t3, table.t4 { font-size: 9pt; }
 caption { font-family: "黑体", "SimHei", sans-serif; font-size: 12pt; padding: .3em 0; }
-th, td { border: 1px solid #000; padding: .25em .35em; vertical-align: middle; }
+th, td { border: 1px solid #000; padding: .25em .2em; vertical-align: middle; overflow-wrap: anywhere; }
 th { font-weight: normal; text-align: center; }
 th[scope="row"], table.t3 th[scope="rowgroup"] { text-align: left; }
 td { text-align: center; font-variant-numeric: tabular-nums; }
-td.note { font-size: 9pt; text-align: left; }
+td.note { font-size: .85em; text-align: left; }
 @media print {
-  @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+  @page {
+    size: A4; margin: 37mm 26mm 35mm 28mm;
+    @bottom-center { content: "— " counter(page) " —"; font-family: "宋体", "SimSun", serif; font-size: 14pt; }
+  }
   body { margin: 0; max-width: none; padding: 0; }
   table { page-break-inside: auto; }
   thead { display: table-header-group; }
@@ -69,10 +77,17 @@ def _bodies(table: TableLayout) -> list[tuple[int, int]]:
     return list(zip(starts, [*starts[1:], table.n_rows], strict=True))
 
 
+def colgroup(table: TableLayout) -> str:
+    """The column widths of the printed table (the DOCX widths, as percentages of the text width)."""
+    widths = COLUMN_WIDTHS_MM[table.kind]
+    total = sum(widths)
+    return "<colgroup>" + "".join(f'<col style="width:{w / total:.2%}">' for w in widths) + "</colgroup>"
+
+
 def html_table(table: TableLayout) -> list[str]:
     """The table with its header rows in ``<thead>`` (repeated on every printed page)."""
     caption = f"{table.number}　{table.caption}"
-    lines = [f'<table class="{table.kind.value}">', f"<caption>{escape(caption)}</caption>"]
+    lines = [f'<table class="{table.kind.value}">', f"<caption>{escape(caption)}</caption>", colgroup(table)]
     if table.header_rows:
         lines += ["<thead>", *_rows(table, 0, table.header_rows), "</thead>"]
     for start, stop in _bodies(table):
@@ -95,7 +110,7 @@ def html_page(layout: ReportLayout) -> str:
         "<body>",
         "<main>",
         "<header>",
-        f"<h1>{escape(layout.title)}</h1>",
+        "<h1>" + "".join(f"<span>{escape(line)}</span>" for line in layout.title_lines) + "</h1>",
     ]
     if layout.date_line:
         lines.append(f'<p class="date">{escape(layout.date_line)}</p>')

@@ -53,6 +53,30 @@ TABLE_CAPTIONS = {
 }
 TABLE_NUMBERS = {TableKind.T2: "表二", TableKind.T3: "表三", TableKind.T4: "表四"}
 
+# The printed page: A4 portrait with the margins of GB/T 9704-2012 (top 37 mm, bottom 35 mm, left 28 mm,
+# right 26 mm), leaving a text block 156 mm wide.
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]
+
+# Column widths in millimetres of each table, adding up to the text width, so every table fits portrait A4
+# (DOCX twips, HTML percentages). Table 三, ten columns in 小五 (9 pt): each of the seven applicant columns
+# holds a five-digit count on one line; the three label columns share the rest, the third wide enough for a
+# numbered reason (2.其他法律行政法规禁止公开) on one line. Table 四's fifteen columns are equal, as in the
+# template.
+COLUMN_WIDTHS_MM: dict[TableKind, tuple[float, ...]] = {
+    TableKind.T2: (54.0, 34.0, 34.0, 34.0),
+    TableKind.T3: (12.0, 18.0, 45.5) + (11.5,) * 7,
+    TableKind.T4: (TEXT_WIDTH_MM / 15,) * 15,
+}
+
+# Title lines: characters of 二号 (22 pt) on one line of the text block (156 mm ≈ 442 pt).
+TITLE_LINE_WIDTH = 20
+# Where an agency name too long for one title line may turn: after the name of an organ, else after an
+# administrative division (never inside a word such as 价格监测).
+ORGAN_ENDINGS = ("人民政府", "委员会", "办公厅", "办公室", "办事处", "政府", "总局", "局", "厅", "中心", "院", "署")
+DIVISION_ENDINGS = ("自治区", "自治州", "省", "市", "州", "盟", "县", "旗", "区", "镇", "乡", "街道")
+
 
 class Role(StrEnum):
     """What a layout cell is, so each format can mark it up (``<th scope>``, bold, alignment)."""
@@ -160,6 +184,11 @@ class ReportLayout:
     sections: tuple[SectionLayout, ...]
 
     @property
+    def title_lines(self) -> tuple[str, ...]:
+        """The title as printed lines (see ``title_lines``)."""
+        return title_lines(self.title)
+
+    @property
     def tables(self) -> list[TableLayout]:
         return [s.table for s in self.sections if s.table is not None]
 
@@ -215,6 +244,64 @@ def report_title(report: Report) -> str:
         return meta.title
     year = f"{meta.year}年" if meta.year else ""
     return f"{meta.agency or ''}{year}{TITLE_SUFFIX}"
+
+
+def text_width(text: str) -> float:
+    """Printed width of a text in full-width characters: ASCII letters and digits count half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def title_lines(title: str, width: float = TITLE_LINE_WIDTH) -> tuple[str, ...]:
+    """Where a title too long for one line is broken: before ``政府信息公开工作年度报告``, so every line keeps
+    whole words (GB/T 9704-2012 7.3.3: 标题回行时，要做到词意完整，排列对称).
+
+    >>> title_lines("陆浑镇人民政府2021年政府信息公开工作年度报告")
+    ('陆浑镇人民政府2021年', '政府信息公开工作年度报告')
+    >>> title_lines("某局2021年政府信息公开工作年度报告")
+    ('某局2021年政府信息公开工作年度报告',)
+
+    An agency name too long for a line of its own turns after the name of an organ:
+
+    >>> title_lines("中华人民共和国国家发展和改革委员会价格监测中心2021年政府信息公开工作年度报告")
+    ('中华人民共和国国家发展和改革委员会', '价格监测中心2021年', '政府信息公开工作年度报告')
+    >>> title_lines("国家税务总局湖北省武汉市江汉区税务局2022年政府信息公开工作年度报告")
+    ('国家税务总局湖北省武汉市江汉区税务局', '2022年政府信息公开工作年度报告')
+    """
+    head = title.removesuffix(TITLE_SUFFIX)
+    if text_width(title) <= width or head == title or not head:
+        return (title,)
+    lines = _head_lines(head, width)
+    if len(lines) > 1 and lines[-1].rstrip("年").isdigit():  # the year alone: it goes with the suffix
+        return (*lines[:-1], lines[-1] + TITLE_SUFFIX)
+    return (*lines, TITLE_SUFFIX)
+
+
+def _head_lines(head: str, width: float) -> list[str]:
+    """The agency-and-year part of a title in lines of at most ``width``, each turning after a whole word;
+    a part with no such place is left to the printer's own wrapping."""
+    lines: list[str] = []
+    while text_width(head) > width:
+        cut = 0
+        for endings in (ORGAN_ENDINGS, DIVISION_ENDINGS):
+            ends = [i + len(e) for e in endings for i in _find_all(head, e)]
+            fitting = [end for end in ends if end < len(head) and text_width(head[:end]) <= width]
+            if fitting:
+                cut = max(fitting)
+                break
+        if not cut:
+            break
+        lines.append(head[:cut])
+        head = head[cut:]
+    return [*lines, head]
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    out: list[int] = []
+    start = text.find(word)
+    while start >= 0:
+        out.append(start)
+        start = text.find(word, start + 1)
+    return out
 
 
 def paragraphs_of(text: str) -> tuple[str, ...]:
