@@ -201,8 +201,13 @@ def render(
 
 def _mount_subcommands() -> None:
     from gongkai.cli_desk import deadline_app
+    from gongkai.cli_store import db_app, demo_command, registers_app, report_app
 
     app.add_typer(deadline_app, name="deadline")
+    app.add_typer(db_app, name="db")
+    app.command("demo")(demo_command)
+    app.add_typer(report_app, name="report")
+    app.add_typer(registers_app, name="registers")
 
 
 _mount_subcommands()

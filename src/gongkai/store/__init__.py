@@ -1,0 +1,40 @@
+"""Storage of the ledger: SQLAlchemy 2 models, Alembic migrations shipped in the package, engine and sessions.
+
+* :mod:`gongkai.store.db` — ``make_engine(url)``, ``session_factory(engine)``, ``session_scope()``; the database
+  is ``GONGKAI_DATABASE_URL`` (PostgreSQL: ``postgresql+psycopg://…``), else the SQLite file ``gongkai.db`` in
+  ``GONGKAI_DATA_DIR`` (default ``~/.local/share/gongkai``).
+* :mod:`gongkai.store.migrate` — ``upgrade(engine_or_url)`` to the newest schema; no alembic.ini needed.
+* :mod:`gongkai.store.crypto` — applicants' personal data encrypted at rest (``GONGKAI_SECRET_KEY`` or a key
+  file created next to the SQLite database / in the data directory — back it up separately).
+* :mod:`gongkai.store.orm` — the rows; the ledger (:mod:`gongkai.ledger`) maps them to domain objects.
+"""
+
+from __future__ import annotations
+
+from gongkai.store.crypto import Protector, load_protector
+from gongkai.store.db import database_url, make_engine, session_factory, session_scope
+from gongkai.store.errors import (
+    ConflictError,
+    ImportRowError,
+    InvalidRecord,
+    NotFound,
+    SecretKeyError,
+    StoreError,
+)
+from gongkai.store.migrate import upgrade
+
+__all__ = [
+    "ConflictError",
+    "ImportRowError",
+    "InvalidRecord",
+    "NotFound",
+    "Protector",
+    "SecretKeyError",
+    "StoreError",
+    "database_url",
+    "load_protector",
+    "make_engine",
+    "session_factory",
+    "session_scope",
+    "upgrade",
+]
