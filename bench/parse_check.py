@@ -1,9 +1,14 @@
 """Parse + check throughput on the seeds and the non-PDF corpus, on one core, and peak memory.
 
-    .venv/bin/python bench/parse_check.py [--seconds 5]
+    .venv/bin/python bench/parse_check.py [--seconds 1] [--runs 3] [--with-pdf]
 
-Prints reports per second per format and overall; the target is at least 200 text or HTML reports per second
-per core. Each file is read from memory (bytes) so the figure is the parser's, not the disk's.
+Prints reports per second per format and overall, and whether each target format (text, markdown, crawler,
+html) reaches the target of at least 200 reports per second per core. Each file is read from memory (bytes)
+so the figure is the parser's, not the disk's.
+
+Each format is timed in ``--runs`` runs of at least ``--seconds`` each, and the best run counts: other
+processes on the machine only ever slow a run down. Time is this process's CPU time (one core), not wall
+time, for the same reason.
 """
 
 from __future__ import annotations
@@ -19,11 +24,28 @@ from gongkai.readers import read, sniff
 from gongkai.rules import check
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+TARGET = 200.0  # reports per second per core
+TARGET_FORMATS = ("text", "markdown", "crawler", "html")  # docx and pdf are not in the target
+
+
+def best_rate(items: list[tuple[str, bytes]], seconds: float, runs: int) -> float:
+    """The best reports per second of ``runs`` runs, each of whole passes over ``items`` lasting at least
+    ``seconds`` of CPU time."""
+    best = 0.0
+    for _ in range(runs):
+        count, start = 0, time.process_time()
+        while (elapsed := time.process_time() - start) < seconds:
+            for name, data in items:
+                check(read(data, name=name))
+            count += len(items)
+        best = max(best, count / elapsed)
+    return best
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=5.0, help="time to spend per format")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=1.0, help="CPU seconds per run (at least)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per format; the best one counts")
     parser.add_argument("--with-pdf", action="store_true", help="include the corpus PDFs")
     args = parser.parse_args()
     files = sorted((SHARED / "seeds").glob("*.txt")) + sorted(
@@ -37,18 +59,28 @@ def main() -> None:
             continue
         by_format[fmt].append((path.name, data))
 
-    total_reports, total_time = 0, 0.0
-    print(f"{'format':10} {'files':>5} {'reports/s':>10} {'ms/report':>10}")
+    for items in by_format.values():  # warm up: imports, label lexicons, regex caches
+        for name, data in items:
+            check(read(data, name=name))
+
+    print(f"best of {args.runs} runs of at least {args.seconds:g} s CPU time each; target {TARGET:.0f} reports/s")
+    print(f"{'format':10} {'files':>5} {'reports/s':>10} {'ms/report':>10}  target")
+    all_reports, all_time = 0, 0.0
+    misses: list[str] = []
     for fmt, items in sorted(by_format.items()):
-        count, start = 0, time.perf_counter()
-        while time.perf_counter() - start < args.seconds:
-            for name, data in items:
-                check(read(data, name=name))
-                count += 1
-        elapsed = time.perf_counter() - start
-        total_reports += count
-        total_time += elapsed
-        print(f"{fmt:10} {len(items):5d} {count / elapsed:10.1f} {1000 * elapsed / count:10.2f}")
+        rate = best_rate(items, args.seconds, args.runs)
+        all_reports += len(items)
+        all_time += len(items) / rate
+        if fmt in TARGET_FORMATS:
+            verdict = "met" if rate >= TARGET else "NOT MET"
+            if rate < TARGET:
+                misses.append(fmt)
+        else:
+            verdict = "(not in target)"
+        print(f"{fmt:10} {len(items):5d} {rate:10.1f} {1000 / rate:10.2f}  {verdict}")
+    print(f"{'all':10} {all_reports:5d} {all_reports / all_time:10.1f}  (one pass over every file at the best rates)")
+    print("target met for every text and HTML format" if not misses else f"target NOT met for: {', '.join(misses)}")
+
     # Memory on a separate pass: tracemalloc slows Python down several times.
     tracemalloc.start()
     for items in by_format.values():
@@ -57,7 +89,6 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{'all':10} {sum(len(v) for v in by_format.values()):5d} {total_reports / total_time:10.1f}")
     print(f"peak traced Python memory: {peak / 1e6:.1f} MB; max RSS: {rss:.0f} MB")
 
 

@@ -208,6 +208,15 @@ def _mount_subcommands() -> None:
     app.command("demo")(demo_command)
     app.add_typer(report_app, name="report")
     app.add_typer(registers_app, name="registers")
+    from gongkai.cli_apps import agency_app, app_app, notice_command, notice_templates_command
+    from gongkai.cli_records import appeal_app, proactive_app
+
+    app.add_typer(agency_app, name="agency")
+    app.add_typer(app_app, name="app")
+    app.command("notice")(notice_command)
+    app.command("notice-templates")(notice_templates_command)
+    app.add_typer(appeal_app, name="appeal")
+    app.add_typer(proactive_app, name="proactive")
 
 
 _mount_subcommands()

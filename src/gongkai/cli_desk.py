@@ -1,4 +1,5 @@
-"""``gongkai deadline …``: the statutory clock from the command line (mounted with
+"""``gongkai deadline calc | show``: the statutory clock from the command line — a what-if, or an application of
+the ledger (mounted with
 ``app.add_typer(deadline_app, name="deadline")``). Errors print ``错误：…`` on one line and exit with code 2."""
 
 from __future__ import annotations
@@ -96,3 +97,43 @@ def calc(
         sys.stdout.write(json.dumps(deadline_dict(result), ensure_ascii=False) + "\n")
     else:
         sys.stdout.write("\n".join(explain_lines(result)) + "\n")
+
+
+@deadline_app.command("show")
+def show(
+    application: Annotated[str, typer.Argument(help="申请：编号（2025-0012 或 吴村〔2025〕依申请第12号）或内部编号")],
+    agency: Annotated[
+        str | None,
+        typer.Option("--agency", "-a", envvar="GONGKAI_AGENCY", help="机关名称或编号（默认取 GONGKAI_AGENCY；库中只有一个机关时可省略）"),
+    ] = None,
+    db: Annotated[str | None, typer.Option("--db", help="数据库 URL（默认取 GONGKAI_DATABASE_URL 或数据目录中的 SQLite 文件）")] = None,
+    holidays: Annotated[
+        Path | None, typer.Option("--holidays", help="本地节假日文件（默认取环境变量 GONGKAI_HOLIDAYS_FILE）")
+    ] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式")] = OutputFormat.text,
+) -> None:
+    """台账中一件申请的答复期限，逐段列出：计算的工作日、不计算的期间、重新起算、延长，及各段的法律依据。示例：
+
+        gongkai deadline show 2025-0003
+        gongkai deadline show 2025-0003 --agency 吴村 --format json
+    """
+    from gongkai.cli_apps import guard, ledger_session, resolve_agency, resolve_application
+    from gongkai.desk.calendar import WorkCalendar
+    from gongkai.desk.explain import deadline_dict, explain_lines
+    from gongkai.ledger import get_application, reply_deadline
+
+    with guard():
+        calendar = WorkCalendar.load(holidays)
+        with ledger_session(db) as session:
+            agency_id = resolve_agency(session, agency)
+            app_id = resolve_application(session, agency_id, application)
+            app = get_application(session=session, agency_id=agency_id, application_id=app_id)
+            result = reply_deadline(session=session, agency_id=agency_id, application_id=app_id, calendar=calendar)
+    if result is None:
+        raise _fail(f"{app.number}：{app.received_on.year}年工作日历未知，无法计算答复期限（请载入该年度节假日安排）")
+    if format is OutputFormat.json:
+        sys.stdout.write(json.dumps({"application": app.code, "number": app.number, **deadline_dict(result)},
+                                    ensure_ascii=False) + "\n")
+        return
+    head = f"{app.number}（{app.code}）" + (f"　已于 {app.closed_on} 办结：{app.outcome_label}" if app.closed_on else "")
+    sys.stdout.write("\n".join([head, *explain_lines(result)]) + "\n")

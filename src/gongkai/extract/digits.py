@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Bounds of the search, named once.
 MAX_COUNT_DIGITS = 8  # a count cell has at most this many digits
@@ -93,6 +94,7 @@ def is_na(piece: str) -> bool:
     return piece in NA_PIECES
 
 
+@lru_cache(maxsize=8192)
 def piece_value(piece: str) -> int | None:
     """The integer a piece prints (None for a not-applicable mark or a decimal)."""
     m = _NUMBER.fullmatch(piece)
@@ -468,7 +470,7 @@ def _columns(options: list[list[tuple[str, ...]]]) -> _Search | str:
     """
     m = len(options)
     vecs = [[_vec(p) for p in opts] for opts in options]
-    costs = [[zeros_prior(p)[0] * 1000 + zeros_prior(p)[1] for p in opts] for opts in options]
+    costs = [[nonzero * 1000 + spread for nonzero, spread in map(zeros_prior, opts)] for opts in options]
     head = [0, 1, m - 2, m - 1]
     if any(len(v) > MAX_ROW_OPTIONS for v in vecs):
         return BOUND

@@ -18,7 +18,7 @@ import bisect
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -93,9 +93,31 @@ class GluedResult:
 # ---------------------------------------------------------------------------------------------------------
 
 
-@cache
-def _key_char(ch: str) -> str:
-    return label_key(ch)
+class _CharMap(dict[int, str]):
+    """A ``str.translate`` table computed per character on first use (``translate`` consults ``__missing__``),
+    so a whole body is folded in one C call instead of a Python step per character."""
+
+    LIMIT = 65_536  # distinct characters remembered; beyond that they are computed each time
+
+    def __init__(self, func: Callable[[str], str]) -> None:
+        super().__init__()
+        self.func = func
+
+    def __missing__(self, code: int) -> str:
+        value = self.func(chr(code))
+        if len(self) < self.LIMIT:
+            self[code] = value
+        return value
+
+
+def _norm_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
+
+
+_NORM = _CharMap(_norm_char)  # each character width-folded when that keeps it one character
+_KEY = _CharMap(label_key)  # each character label-folded on its own (none, one or several characters)
+_KEY_COUNT = _CharMap(lambda ch: chr(len(_KEY[ord(ch)])))  # how many key characters each character gives
 
 
 @dataclass(frozen=True)
@@ -136,17 +158,12 @@ def _body(doc: SourceDocument) -> _Body:
         texts.append(para.text)
         offset += len(para.text) + 1
     text = "\n".join(texts)
-    norm_chars: list[str] = []
-    key_chars: list[str] = []
-    key_at: list[int] = []
-    for i, ch in enumerate(text):
-        folded = unicodedata.normalize("NFKC", ch)
-        norm_chars.append(folded if len(folded) == 1 else ch)
-        for k in _key_char(ch):
-            key_chars.append(k)
-            key_at.append(i)
-    return _Body(doc.source, text, "".join(norm_chars), "".join(key_chars), tuple(key_at), tuple(starts),
-                 tuple(lines))
+    counts = text.translate(_KEY_COUNT).encode("latin-1")
+    if counts.translate(None, b"\x00\x01"):  # some character gives several key characters
+        key_at: tuple[int, ...] = tuple(i for i, n in enumerate(counts) for _ in range(n))
+    else:
+        key_at = tuple(itertools.compress(range(len(text)), counts))
+    return _Body(doc.source, text, text.translate(_NORM), text.translate(_KEY), key_at, tuple(starts), tuple(lines))
 
 
 @dataclass(frozen=True)
@@ -214,10 +231,19 @@ def runs(body: _Body, start: int, end: int) -> list[Run]:
 # ---------------------------------------------------------------------------------------------------------
 
 
-@cache
 def row_keys(row: RowSpec) -> tuple[str, ...]:
-    keys = dict.fromkeys(label_key(x) for x in (row.label, *row.aliases))
-    return tuple(sorted((k for k in keys if k), key=len, reverse=True))
+    """A row's label and aliases as keys, longest first."""
+    found = _ROW_KEYS.get(id(row))
+    if found is not None and found[0] is row:  # looked up by identity: hashing a RowSpec hashes all its fields
+        return found[1]
+    unique = dict.fromkeys(label_key(x) for x in (row.label, *row.aliases))
+    keys = tuple(sorted((k for k in unique if k), key=len, reverse=True))
+    if len(_ROW_KEYS) < 4096:
+        _ROW_KEYS[id(row)] = (row, keys)  # the row is kept alive, so its id is not reused
+    return keys
+
+
+_ROW_KEYS: dict[int, tuple[RowSpec, tuple[str, ...]]] = {}
 
 
 def _row_digit(row: RowSpec) -> str:

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from gongkai.model.templates import RowSpec
 
@@ -46,7 +47,45 @@ _WHITESPACE = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Width-folded text without spaces, as used for comparing labels."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    if len(text) <= _SHORT:  # labels and cells recur within and across reports: fold each once
+        return _fold_short(text)
+    return _fold(text)
+
+
+_SHORT = 80
+
+
+def _fold(text: str) -> str:
+    return _WHITESPACE.sub("", nfkc(text))
+
+
+# CJK unified ideographs have no decomposition and take part in no composition: NFKC leaves them as they
+# are, and a string can be normalised piecewise between them. Chinese prose is mostly ideographs, and
+# CPython's NFKC is slow on them, so only the stretches between them are normalised.
+_NOT_IDEOGRAPHS = re.compile("[^\u4e00-\u9fff]+")
+
+
+# Full-width punctuation of Chinese prose, replaced by its compatibility decomposition first (which leaves the
+# normal form unchanged): most paragraphs are then already normalised.
+_WIDE_PUNCTUATION = tuple((ch, unicodedata.normalize("NFKD", ch)) for ch in "，（）：；！？％")
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, faster on Chinese text."""
+    if unicodedata.is_normalized("NFKC", text):  # a quick check, most often conclusive
+        return text
+    for wide, narrow in _WIDE_PUNCTUATION:
+        text = text.replace(wide, narrow)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return _NOT_IDEOGRAPHS.sub(_nfkc_match, text)
+
+
+def _nfkc_match(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group())
+
+
+_fold_short = lru_cache(maxsize=8192)(_fold)
 
 
 def split_numbering(text: str) -> tuple[str, str]:
@@ -136,11 +175,18 @@ def match_row(
     """
     if isinstance(rows, Lexicon):
         return rows.match(text)
+    return lexicon(rows, settings).match(text)
+
+
+def lexicon(rows: Sequence[RowSpec], settings: LabelSettings = DEFAULT_LABEL_SETTINGS) -> Lexicon:
+    """The shared lexicon of these rows (one per set of row objects, so its memo serves every caller).
+
+    A caller matching many labels against the same rows keeps the lexicon and passes it to ``match_row``."""
     ident = (*map(id, rows), id(settings))
-    lexicon = _LEXICONS.get(ident)
-    if lexicon is None:
-        lexicon = _LEXICONS[ident] = Lexicon(rows, settings)
-    return lexicon.match(text)
+    found = _LEXICONS.get(ident)
+    if found is None:
+        found = _LEXICONS[ident] = Lexicon(rows, settings)
+    return found
 
 
 def _same_number(printed: str, template: str) -> bool:

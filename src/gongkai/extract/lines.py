@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 from gongkai.extract.labels import fold
+from gongkai.extract.memo import cached
 from gongkai.extract.values import ParsedValue, parse_value
 from gongkai.model.report import Provenance, ValueKind
 from gongkai.readers.document import Grid, Paragraph, SourceDocument
+
+_NUMBER = ValueKind.NUMBER
+_NOT_APPLICABLE = ValueKind.NOT_APPLICABLE
+_TEXT = ValueKind.TEXT
+_BLANK = ValueKind.BLANK
+_PARSE_AT_ONCE = 40  # characters
 
 
 @dataclass(frozen=True)
@@ -23,17 +29,29 @@ class Piece:
     provenance: Provenance
     spanned: bool = False  # a copy made by expanding a merged cell, not a printed cell of its own
 
-    @cached_property
+    def __init__(self, text: str, provenance: Provenance, spanned: bool = False) -> None:
+        # One piece per grid cell: the instance dict is written directly rather than through
+        # object.__setattr__ as a frozen dataclass would. A short text (a cell) is nearly always read, so it is
+        # parsed at once; prose is parsed when first needed.
+        state = self.__dict__
+        state["text"] = text
+        state["provenance"] = provenance
+        state["spanned"] = spanned
+        if len(text) <= _PARSE_AT_ONCE:
+            state["parsed"] = parse_value(text)
+
+    @cached
     def parsed(self) -> ParsedValue:
+        """What the text holds (a number, a blank, a mark, or text)."""
         return parse_value(self.text)
 
     @property
     def is_label(self) -> bool:
-        return self.parsed.kind is ValueKind.TEXT
+        return self.parsed.kind is _TEXT
 
     @property
     def is_blank(self) -> bool:
-        return self.parsed.kind is ValueKind.BLANK
+        return self.parsed.kind is _BLANK
 
     def __repr__(self) -> str:
         return f"<Piece {self.text!r}>"
@@ -46,58 +64,81 @@ class Line:
     from_grid: bool
     heading_level: int = 0
 
-    @cached_property
+    def __init__(self, pieces: tuple[Piece, ...], index: int, from_grid: bool, heading_level: int = 0) -> None:
+        state = self.__dict__  # as for Piece
+        state["pieces"] = pieces
+        state["index"] = index
+        state["from_grid"] = from_grid
+        state["heading_level"] = heading_level
+
+    @cached
     def text(self) -> str:
         return " ".join(p.text for p in self.pieces if p.text)
 
-    @cached_property
+    @cached
     def folded(self) -> str:
         """The text width-folded and without spaces, for marker searches."""
         return fold(self.text)
 
-    @cached_property
+    @cached
+    def kinds(self) -> tuple[ValueKind, ...]:
+        """What each piece holds (number, blank, mark, text), in order."""
+        return tuple([p.parsed.kind for p in self.pieces])
+
+    @cached
+    def first_value(self) -> int | None:
+        """The index of the first piece holding a number or a not-applicable mark."""
+        for i, kind in enumerate(self.kinds):
+            if kind is _NUMBER or kind is _NOT_APPLICABLE:
+                return i
+        return None
+
+    @cached
     def labels(self) -> list[Piece]:
         """Label pieces printed before the first value (numbers or not-applicable marks)."""
-        out: list[Piece] = []
-        for piece in self.pieces:
-            if piece.parsed.kind in (ValueKind.NUMBER, ValueKind.NOT_APPLICABLE):
-                break
-            if piece.is_label:
-                out.append(piece)
-        return out
+        end = self.first_value
+        kinds = self.kinds
+        return [p for i, p in enumerate(self.pieces[:end]) if kinds[i] is _TEXT]
 
-    @cached_property
+    @cached
+    def last_label(self) -> int:
+        """The index in ``pieces`` of the last of ``labels`` (-1 when there is none)."""
+        kinds = self.kinds
+        end = self.first_value
+        for i in range(len(kinds) if end is None else end, 0, -1):
+            if kinds[i - 1] is _TEXT:
+                return i - 1
+        return -1
+
+    @cached
     def values(self) -> list[Piece]:
         """The value pieces: every cell after the last label that precedes the first number, up to the next
         label. Blank cells are kept in place — a blank is a value (nothing printed), not a zero."""
-        first_value = next(
-            (i for i, p in enumerate(self.pieces) if p.parsed.kind in (ValueKind.NUMBER, ValueKind.NOT_APPLICABLE)),
-            None,
-        )
+        first_value = self.first_value
         if first_value is None:
             return []
+        kinds = self.kinds
         start = first_value
-        while start > 0 and not self.pieces[start - 1].is_label:
+        while start > 0 and kinds[start - 1] is not _TEXT:
             start -= 1
-        out: list[Piece] = []
-        for piece in self.pieces[start:]:
-            if piece.is_label:
-                break
-            out.append(piece)
-        return out
+        end = start
+        while end < len(kinds) and kinds[end] is not _TEXT:
+            end += 1
+        return list(self.pieces[start:end])
 
-    @cached_property
+    @cached
     def blank_tail(self) -> list[Piece]:
         """The cells after the last label when every one of them is blank (a row printed empty)."""
-        last_label = max((i for i, p in enumerate(self.pieces) if p.is_label), default=None)
+        kinds = self.kinds
+        last_label = next((i for i in range(len(kinds) - 1, -1, -1) if kinds[i] is _TEXT), None)
         if last_label is None:
             return []
-        tail = list(self.pieces[last_label + 1 :])
-        return tail if tail and all(p.is_blank for p in tail) else []
+        tail = kinds[last_label + 1 :]
+        return list(self.pieces[last_label + 1 :]) if tail and all(k is _BLANK for k in tail) else []
 
-    @cached_property
+    @cached
     def has_numbers(self) -> bool:
-        return any(p.parsed.kind is ValueKind.NUMBER for p in self.pieces)
+        return _NUMBER in self.kinds
 
     def __repr__(self) -> str:
         return f"<Line {self.index} {self.text[:40]!r}>"
@@ -112,7 +153,7 @@ def _lines(doc: SourceDocument) -> Iterator[Line]:
     for block in doc.blocks:
         if isinstance(block, Grid):
             for row in block.rows:
-                yield Line(tuple(Piece(c.text, c.provenance, c.spanned) for c in row), index, True)
+                yield Line(tuple([Piece(c.text, c.provenance, c.spanned) for c in row]), index, True)
                 index += 1
         elif isinstance(block, Paragraph):
             yield Line(tuple(split_paragraph(block)), index, False, block.heading_level)
@@ -120,22 +161,25 @@ def _lines(doc: SourceDocument) -> Iterator[Line]:
 
 
 def split_paragraph(para: Paragraph) -> list[Piece]:
-    """Words of a text line, numbers apart, consecutive label words re-joined."""
+    """Words of a text line, numbers apart, consecutive label words re-joined.
+
+    Each piece's provenance is the paragraph's, with the piece's own text.
+    """
     pieces: list[Piece] = []
     label: list[str] = []
-
-    def flush() -> None:
-        if label:
-            text = " ".join(label)
-            pieces.append(Piece(text, replace(para.provenance, text=text)))
-            label.clear()
-
     for word in para.text.split():
-        parsed = parse_value(word)
-        if parsed.kind in (ValueKind.NUMBER, ValueKind.NOT_APPLICABLE):
-            flush()
-            pieces.append(Piece(word, replace(para.provenance, text=word)))
+        if parse_value(word).kind in (_NUMBER, _NOT_APPLICABLE):
+            if label:
+                pieces.append(_piece(" ".join(label), para.provenance))
+                label.clear()
+            pieces.append(_piece(word, para.provenance))
         else:
             label.append(word)
-    flush()
+    if label:
+        pieces.append(_piece(" ".join(label), para.provenance))
     return pieces
+
+
+def _piece(text: str, provenance: Provenance) -> Piece:
+    # A paragraph read as one label already carries its text (the common case: narrative).
+    return Piece(text, provenance if provenance.text == text else replace(provenance, text=text))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 
-from gongkai.extract.labels import LabelMatch, fold, match_row
+from gongkai.extract.labels import LabelMatch, Lexicon, fold, lexicon, match_row
 from gongkai.extract.lines import Line, Piece
 from gongkai.extract.values import to_wanyuan
 from gongkai.model.report import Cell, Provenance, Table, ValueKind
@@ -31,6 +31,7 @@ from gongkai.model.templates import (
     TableTemplate,
     TemplateVersion,
 )
+from gongkai.readers.ocr_confidence import ocr_doubt
 
 T2_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "本年处理决定数量")
 T2_2019_MARKERS = (
@@ -52,6 +53,8 @@ _T3_START = tuple(fold(m) for m in T3_START_MARKERS)
 _SECTION_END = tuple(fold(m) for m in SECTION_END_MARKERS)
 
 MISSING_ROW = "报告中未找到该行"
+_TEXT = ValueKind.TEXT
+_BLANK = ValueKind.BLANK
 
 
 @dataclass
@@ -76,21 +79,15 @@ def make_cell(spec: CellSpec, piece: Piece | None, *, uncertain: bool = False, r
     """A model cell from the printed piece (or a blank, uncertain cell when nothing was printed for it)."""
     if piece is None:
         return Cell(spec.id, ValueKind.MISSING, uncertain=True, reason=reason or MISSING_ROW)
+    if doubt := ocr_doubt(piece.provenance):  # read from a scan with low confidence: never a silent guess
+        uncertain, reason = True, reason or doubt
     parsed = piece.parsed
-    value = parsed.value
-    if parsed.kind is ValueKind.NUMBER and value is not None and spec.money:
+    kind = parsed.kind
+    value = parsed.value if kind is ValueKind.NUMBER else None
+    if value is not None and spec.money:
         value = to_wanyuan(value, parsed.unit)
-    return Cell(
-        spec.id,
-        parsed.kind,
-        value if parsed.kind is ValueKind.NUMBER else None,
-        raw=piece.text,
-        unit=parsed.unit,
-        note=parsed.note,
-        uncertain=uncertain,
-        reason=reason,
-        provenance=piece.provenance,
-    )
+    # Cell(id, kind, value, raw, unit, note, uncertain, reason, provenance), by position: one per cell
+    return Cell(spec.id, kind, value, piece.text, parsed.unit, parsed.note, uncertain, reason, piece.provenance)
 
 
 def fit_values(values: Sequence[Piece], n: int) -> tuple[list[Piece | None], bool]:
@@ -122,18 +119,24 @@ def _specs(template: TableTemplate) -> dict[str, CellSpec]:
     return {c.id: c for c in template.cells}
 
 
+@cache
+def _row_specs(template: TableTemplate, row_key: str) -> tuple[CellSpec, ...]:
+    """The cell specs of one template row, in column order."""
+    row = template.row(row_key)
+    specs = _specs(template)
+    return tuple(specs[template.cell_id(row, column)] for column in row.columns)
+
+
 def _row_cells(
     template: TableTemplate, row: RowSpec, values: Sequence[Piece | None], certain: bool, reason: str = ""
 ) -> dict[str, Cell]:
-    out: dict[str, Cell] = {}
-    specs = _specs(template)
-    for column, piece in zip(row.columns, values, strict=True):
-        spec = specs[template.cell_id(row, column)]
-        why = reason
-        if not certain:
-            why = why or f"该行应有{len(row.columns)}个数值，实际数量不符，无法确定对应列"
-        out[spec.id] = make_cell(spec, piece, uncertain=not certain, reason=why if not certain else reason)
-    return out
+    specs = _row_specs(template, row.key)
+    if not certain:
+        reason = reason or f"该行应有{len(row.columns)}个数值，实际数量不符，无法确定对应列"
+    return {
+        spec.id: make_cell(spec, piece, uncertain=not certain, reason=reason)
+        for spec, piece in zip(specs, values, strict=True)
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -163,12 +166,12 @@ def find_regions(lines: Sequence[Line]) -> Regions:
     search_from = t2_start or 0
 
     def t3_begins(ln: Line) -> bool:
-        if any(m in ln.folded for m in _T3_START) and len(ln.text) < 120:
+        if len(ln.text) < 120 and any(m in ln.folded for m in _T3_START):
             return True
+        if not ln.has_numbers:
+            return False
         labels = ln.labels
-        return bool(labels) and ln.has_numbers and (m := match_row(labels[-1].text, _T3_UNION)) is not None and (
-            m.row.key == "new"
-        )
+        return bool(labels) and (m := match_row(labels[-1].text, _T3_LEXICON)) is not None and m.row.key == "new"
 
     t3_start = _first(lines, search_from, t3_begins)
     t4_start = None
@@ -177,7 +180,7 @@ def find_regions(lines: Sequence[Line]) -> Regions:
         for i in range(t3_start, len(lines)):
             ln = lines[i]
             if ln.labels and (ln.has_numbers or ln.blank_tail):
-                m = match_row(ln.labels[-1].text, _T3_UNION)
+                m = match_row(ln.labels[-1].text, _T3_LEXICON)
                 if m is not None and m.row.key in ("total", "carried_forward"):
                     after = i + 1
         t4_start = _first(lines, after, _t4_header)
@@ -201,9 +204,11 @@ def find_regions(lines: Sequence[Line]) -> Regions:
 
 def _t4_header(ln: Line) -> bool:
     """A heading or header row naming 行政复议 — not a sentence of narrative."""
+    if not ln.from_grid and len(ln.text) > 40:  # a sentence, whatever it names (and not worth folding)
+        return False
     if "行政复议" not in ln.folded or ln.has_numbers:
         return False
-    return ln.from_grid or (len(ln.text) <= 40 and not ln.text.rstrip().endswith(("。", "；", "，")))
+    return ln.from_grid or not ln.text.rstrip().endswith(("。", "；", "，"))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -211,18 +216,19 @@ def _t4_header(ln: Line) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _hits(lines: Sequence[Line], rows: Sequence[RowSpec], min_blank: int) -> list[RowHit]:
+def _hits(lines: Sequence[Line], rows: Sequence[RowSpec] | Lexicon, min_blank: int) -> list[RowHit]:
     """Rows with values (numbers or marks), and grid rows printed entirely blank after a label that
     matches (at least ``min_blank`` cells: a blank row is a printed row, not a missing one)."""
     hits: list[RowHit] = []
     for line in lines:
         values = line.values
         labels = line.labels
-        if not values or not any(not v.is_blank for v in values):
+        if not values or all(v.parsed.kind is _BLANK for v in values):
             blank = [p for p in line.blank_tail if not p.spanned] if line.from_grid else []
             if len(blank) < min_blank:
                 continue
-            values, labels = blank, [p for p in line.pieces if p.is_label]
+            kinds = line.kinds
+            values, labels = blank, [p for i, p in enumerate(line.pieces) if kinds[i] is _TEXT]
         match = None
         if labels:
             candidates = [labels[-1].text, "".join(p.text for p in labels)]
@@ -240,14 +246,13 @@ def _hits(lines: Sequence[Line], rows: Sequence[RowSpec], min_blank: int) -> lis
 
 def t2_version(lines: Sequence[Line]) -> TemplateVersion:
     text = "".join(ln.folded for ln in lines)
-    new = sum(1 for m in T2_2021_MARKERS if fold(m) in text)
-    old = sum(1 for m in T2_2019_MARKERS if fold(m) in text)
+    new = sum(1 for m in _T2_2021_FOLDED if m in text)
+    old = sum(1 for m in _T2_2019_FOLDED if m in text)
     return TemplateVersion.V2019 if old > new else TemplateVersion.V2021
 
 
 def read_t2(lines: Sequence[Line], result: TablesResult) -> Table | None:
-    union = _union_rows(T2_2021, T2_2019)
-    hits = [h for h in _hits(lines, union, 1) if h.match]
+    hits = [h for h in _hits(lines, _T2_LEXICON, 1) if h.match]
     if not hits:
         return None
     version = t2_version(lines)
@@ -282,6 +287,11 @@ def _union_rows(*templates: TableTemplate) -> tuple[RowSpec, ...]:
     return tuple(out.values())
 
 
+_T2_LEXICON = lexicon(_union_rows(T2_2021, T2_2019))
+_T2_2021_FOLDED = tuple(fold(m) for m in T2_2021_MARKERS)
+_T2_2019_FOLDED = tuple(fold(m) for m in T2_2019_MARKERS)
+
+
 def _ordered(template: TableTemplate, cells: dict[str, Cell]) -> dict[str, Cell]:
     return {spec.id: cells[spec.id] for spec in template.cells if spec.id in cells}
 
@@ -291,11 +301,12 @@ def _ordered(template: TableTemplate, cells: dict[str, Cell]) -> dict[str, Cell]
 # ---------------------------------------------------------------------------------------------------------
 
 _T3_UNION = (*T3_2021.rows[:-2], T3_2019.row("other.total"), *T3_2021.rows[-2:])
+_T3_LEXICON = lexicon(_T3_UNION)
 _T3_2021_ONLY = {"other.no_correction", "other.fee_unpaid", "other.other"}
 
 
 def read_t3(lines: Sequence[Line], result: TablesResult) -> Table | None:
-    hits = _hits(lines, _T3_UNION, len(APPLICANT_COLUMNS))
+    hits = _hits(lines, _T3_LEXICON, len(APPLICANT_COLUMNS))
     matched = [h for h in hits if h.match]
     if len(matched) < 2:
         return None
@@ -339,9 +350,9 @@ def read_t3(lines: Sequence[Line], result: TablesResult) -> Table | None:
 
 
 def _lone_number(line: Line) -> Piece | None:
-    printed = [p for p in line.pieces if not p.is_blank]
-    if len(printed) == 1 and printed[0].parsed.kind is ValueKind.NUMBER:
-        return printed[0]
+    printed = [i for i, kind in enumerate(line.kinds) if kind is not _BLANK]
+    if len(printed) == 1 and line.kinds[printed[0]] is ValueKind.NUMBER:
+        return line.pieces[printed[0]]
     return None
 
 
@@ -391,8 +402,9 @@ def _value_columns(lines: Sequence[Line]) -> dict[int, int]:
     for ln in lines:
         if not ln.from_grid:
             continue
+        kinds = ln.kinds
         for i, piece in enumerate(ln.pieces):
-            if piece.is_label and fold(piece.text).endswith("自然人"):
+            if kinds[i] is ValueKind.TEXT and fold(piece.text).endswith("自然人"):
                 col = i
                 break
         if col is not None:
@@ -407,18 +419,16 @@ def _align(hit: RowHit, value_col: int | None, n: int) -> RowHit:
     values, and a blank 总计 would shift every number one column."""
     if value_col is None:
         return hit
-    pieces = hit.line.pieces
-    label_ids = {id(p) for p in hit.line.labels}
-    last_label = max((i for i, p in enumerate(pieces) if id(p) in label_ids), default=-1)
+    line = hit.line
+    kinds = line.kinds
+    last_label = line.last_label
     start = max(value_col, last_label + 1)
-    chosen, rest = pieces[start : start + n], pieces[start + n :]
-    if len(chosen) != n or any(p.is_label for p in chosen) or not all(p.is_blank for p in rest):
+    chosen = kinds[start : start + n]
+    if len(chosen) != n or _TEXT in chosen or any(k is not _BLANK for k in kinds[start + n :]):
         return hit
-    if any(p.is_label for p in pieces[last_label + 1 : start]) or any(
-        not p.is_blank for p in pieces[last_label + 1 : start]
-    ):
+    if any(k is not _BLANK for k in kinds[last_label + 1 : start]):
         return hit  # something printed between the label and the value columns: not this layout
-    return RowHit(hit.line, hit.match, tuple(chosen))
+    return RowHit(line, hit.match, line.pieces[start : start + n])
 
 
 def _place_unlabelled(

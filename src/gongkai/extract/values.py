@@ -7,11 +7,11 @@ Real cells carry more than a number: ``55（含自然失效 29 件）`` (a note)
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from gongkai.extract.labels import nfkc
 from gongkai.model.report import Number, ValueKind
 
 # Marks that say "nothing to report here" — printed, but not numbers.
@@ -57,7 +57,7 @@ def parse_value(text: str) -> ParsedValue:
         return ParsedValue(ValueKind.BLANK)
     if cleaned in NA_MARKS:
         return ParsedValue(ValueKind.NOT_APPLICABLE)
-    folded = unicodedata.normalize("NFKC", cleaned).replace("，", ",")
+    folded = nfkc(cleaned).replace("，", ",")
     folded = folded.replace("－", "-").replace("—", "-")
     if folded in NA_MARKS:
         return ParsedValue(ValueKind.NOT_APPLICABLE)

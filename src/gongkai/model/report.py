@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from decimal import Decimal
 from enum import StrEnum
+from itertools import chain
 from typing import Any
 
 from gongkai.model.templates import (
@@ -52,6 +53,32 @@ class Provenance:
     bbox: tuple[float, float, float, float] | None = None
     text: str = ""  # the raw printed text the value came from
 
+    def __init__(
+        self,
+        source: str = "",
+        reader: str = "",
+        line: int | None = None,
+        table: int | None = None,
+        row: int | None = None,
+        col: int | None = None,
+        page: int | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        text: str = "",
+    ) -> None:
+        # Does what the generated __init__ does, which stores each field of a frozen dataclass through its own
+        # object.__setattr__ call: readers build a Provenance for every table cell, and writing the instance
+        # dict directly costs half as much. ``_check_init`` keeps the signature in step with the fields.
+        state = self.__dict__
+        state["source"] = source
+        state["reader"] = reader
+        state["line"] = line
+        state["table"] = table
+        state["row"] = row
+        state["col"] = col
+        state["page"] = page
+        state["bbox"] = bbox
+        state["text"] = text
+
     def where(self) -> str:
         """A short human-readable position such as ``第12行`` or ``表2 第3行第4列``."""
         parts: list[str] = []
@@ -92,6 +119,21 @@ class Provenance:
         )
 
 
+def _check_init(cls: type) -> None:
+    """A hand-written dataclass ``__init__`` must take exactly the fields, in order, with their defaults."""
+    init = vars(cls)["__init__"]
+    code = init.__code__
+    params = code.co_varnames[1 : code.co_argcount]
+    specs = fields(cls)
+    defaults = tuple(f.default for f in specs if f.default is not MISSING)
+    if params != tuple(f.name for f in specs) or (init.__defaults__ or ()) != defaults:
+        raise TypeError(f"{cls.__name__}.__init__ does not match the dataclass fields")
+
+
+_check_init(Provenance)
+_NOWHERE = Provenance()  # the provenance of a value not read from a document (immutable, so shared)
+
+
 @dataclass(frozen=True)
 class Cell:
     """One statutory table cell under its stable id."""
@@ -104,7 +146,31 @@ class Cell:
     note: str = ""  # a parenthetical note printed inside the cell
     uncertain: bool = False  # the document alone does not decide this value
     reason: str = ""  # why it is uncertain (or how it was decided), in Chinese
-    provenance: Provenance = field(default_factory=Provenance)
+    provenance: Provenance = _NOWHERE
+
+    def __init__(
+        self,
+        id: str,
+        kind: ValueKind,
+        value: Number | None = None,
+        raw: str = "",
+        unit: str = "",
+        note: str = "",
+        uncertain: bool = False,
+        reason: str = "",
+        provenance: Provenance = _NOWHERE,
+    ) -> None:
+        # As the generated __init__, written to the instance dict directly (see Provenance.__init__).
+        state = self.__dict__
+        state["id"] = id
+        state["kind"] = kind
+        state["value"] = value
+        state["raw"] = raw
+        state["unit"] = unit
+        state["note"] = note
+        state["uncertain"] = uncertain
+        state["reason"] = reason
+        state["provenance"] = provenance
 
     @property
     def spec(self) -> CellSpec:
@@ -149,6 +215,9 @@ class Cell:
             reason=data.get("reason", ""),
             provenance=Provenance.from_dict(data.get("provenance", {})),
         )
+
+
+_check_init(Cell)
 
 
 def json_number(value: Number | None) -> int | float | None:
@@ -339,8 +408,7 @@ class Report:
         return None
 
     def iter_cells(self) -> Iterator[Cell]:
-        for table in self.tables:
-            yield from table.cells.values()
+        return chain.from_iterable(table.cells.values() for table in self.tables)
 
     @property
     def uncertain(self) -> list[str]:

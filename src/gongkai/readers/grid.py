@@ -33,6 +33,15 @@ class Placed:
     col: int
     line: int | None = None
 
+    def __init__(self, text: str, row: int, col: int, line: int | None = None) -> None:
+        # The generated __init__ of a frozen dataclass stores each field through object.__setattr__; one
+        # Placed is made per printed cell, so the instance dict is written directly.
+        state = self.__dict__
+        state["text"] = text
+        state["row"] = row
+        state["col"] = col
+        state["line"] = line
+
 
 class SpanMatrix:
     """Positions of a table's grid, filled row by row, with a bound on the positions covered."""
@@ -60,6 +69,14 @@ class SpanMatrix:
 
         Positions already covered (overlapping spans, a table-model error in the source) keep their first cell.
         """
+        if rowspan == 1 and colspan == 1 and row < len(self.rows):  # most cells: one position
+            cells = self.rows[row]
+            if col not in cells:
+                cells[col] = cell
+                self.count += 1
+                if self.count > self.max_cells:
+                    raise HostileInput(self.source, f"表格展开后单元格过多（超过 {self.max_cells} 个），拒绝读取")
+            return
         self.ensure_rows(row + rowspan)
         for r in range(row, row + rowspan):
             cells = self.rows[r]
@@ -78,28 +95,26 @@ class SpanMatrix:
         if width * len(self.rows) > self.max_cells:
             raise HostileInput(self.source, f"表格展开后单元格过多（超过 {self.max_cells} 个），拒绝读取")
         value_like: dict[int, bool] = {}
+        source = self.source
         rows: list[tuple[GridCell, ...]] = []
+        # Provenance arguments by position (source, reader, line, table, row, col, page, bbox, text): one per
+        # grid position, and keyword matching would cost a third of making it.
         for r, cells in enumerate(self.rows):
             out: list[GridCell] = []
             for c in range(width):
                 placed = cells.get(c)
                 if placed is None:
-                    out.append(GridCell("", self._prov(index, reader, r, c, None, "")))
-                    continue
-                if placed.row == r and placed.col == c:
-                    out.append(
-                        GridCell(placed.text, self._prov(index, reader, r, c, placed.line, placed.text))
-                    )
-                    continue
-                key = id(placed)
-                if key not in value_like:
-                    value_like[key] = is_value_text(placed.text)
-                text = "" if value_like[key] else placed.text
-                out.append(GridCell(text, self._prov(index, reader, r, c, placed.line, text), spanned=True))
+                    cell = GridCell("", Provenance(source, reader, None, index, r, c))
+                elif placed.row == r and placed.col == c:
+                    text = placed.text
+                    cell = GridCell(text, Provenance(source, reader, placed.line, index, r, c, None, None, text))
+                else:
+                    key = id(placed)
+                    if key not in value_like:
+                        value_like[key] = is_value_text(placed.text)
+                    text = "" if value_like[key] else placed.text
+                    prov = Provenance(source, reader, placed.line, index, r, c, None, None, text)
+                    cell = GridCell(text, prov, True)
+                out.append(cell)
             rows.append(tuple(out))
         return Grid(tuple(rows), index)
-
-    def _prov(self, index: int, reader: str, row: int, col: int, line: int | None, text: str) -> Provenance:
-        return Provenance(
-            source=self.source, reader=reader, line=line, table=index, row=row, col=col, text=text
-        )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -38,6 +39,7 @@ BLOCKS = frozenset(
     }
 )  # fmt: skip
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_CELL_TAGS = ("td", "th")
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
@@ -61,7 +63,7 @@ _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|—|--|\s-\s)\s*")
 def read_html_document(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
     """The paragraphs and grids of an HTML report, in reading order."""
     text = decode_html(data, source)
-    if _ENTITY_DECL.search(text):
+    if _declares_entities(text):
         raise HostileInput(
             source, "网页含有 XML 实体声明（<!ENTITY>），拒绝读取", "报告网页不需要实体声明，请提供原始网页"
         )
@@ -87,6 +89,16 @@ def read_html_document(data: bytes, source: str, limits: ReadLimits) -> SourceDo
     doc.title_hint = _title_hint(root)
     doc.published_hint = _published_hint(root, doc.paragraphs)
     return doc
+
+
+def _declares_entities(text: str) -> bool:
+    """Whether ``_ENTITY_DECL`` occurs: it is tried only where its uncased ``<!`` is (doctypes, comments)."""
+    pos = text.find("<!")
+    while pos >= 0:
+        if _ENTITY_DECL.match(text, pos):
+            return True
+        pos = text.find("<!", pos + 1)
+    return False
 
 
 def decode_html(data: bytes, source: str) -> str:
@@ -123,7 +135,9 @@ def _tag(el: etree._Element) -> str | None:
     tag = el.tag
     if not isinstance(tag, str):  # comments and processing instructions
         return None
-    return tag.rsplit("}", 1)[-1].lower() if "}" in tag or not tag.islower() else tag
+    if tag.islower() and "}" not in tag:  # what libxml2's HTML parser gives
+        return tag
+    return tag.rsplit("}", 1)[-1].lower()
 
 
 def _line(el: etree._Element) -> int | None:
@@ -132,15 +146,26 @@ def _line(el: etree._Element) -> int | None:
 
 
 def _hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None:
+        return True
     style = el.get("style")
-    return el.get("hidden") is not None or (style is not None and _HIDDEN.search(style) is not None)
+    return style is not None and _hiding_style(style)
+
+
+@lru_cache(maxsize=1024)
+def _hiding_style(style: str) -> bool:
+    """Pages repeat the same inline style on every cell: each distinct style is searched once."""
+    return _HIDDEN.search(style) is not None
+
+
+_SPAN_VALUE = re.compile(r"\s*(\d+)")
 
 
 def _span(value: str | None, maximum: int) -> int | None:
     """A rowspan/colspan attribute: a positive number, 0 (rowspan to the end), None when absent or junk."""
     if value is None:
         return None
-    match = re.match(r"\s*(\d+)", value)
+    match = _SPAN_VALUE.match(value)
     if not match:
         return None
     return min(int(match.group(1)), maximum)
@@ -189,20 +214,24 @@ class _Walker:
             self.table(el)
             return
         block = tag in BLOCKS
-        if block:
+        if block and self.buffer:
             self.flush()
-        self.add(el.text, el)
+        text = el.text
+        if text:
+            self.add(text, el)
         for child in el:
             self.flow(child)
-            self.add(child.tail, el)
-        if block:
+            tail = child.tail
+            if tail:
+                self.add(tail, el)
+        if block and self.buffer:
             self.flush(HEADINGS.get(tag, 0))
 
     # -- tables ------------------------------------------------------------------------------------------
 
     def table(self, table: etree._Element) -> None:
         rows = list(_rows(table))
-        cells = [[td for td in tr if _tag(td) in ("td", "th")] for tr in rows]
+        cells = [[td for td in tr if td.tag in _CELL_TAGS or _tag(td) in _CELL_TAGS] for tr in rows]
         nested = any(True for _ in table.iterdescendants("table"))
         single = sum(len(r) for r in cells) <= 1
         if nested or single:  # page layout: read the cells as running text
@@ -214,21 +243,24 @@ class _Walker:
                     self.flow(td)
             return
         matrix = SpanMatrix(self.source, self.limits.max_html_nodes - self.cells)
+        height = len(rows)
+        cell_text, cover = self.cell_text, matrix.cover
         for r, row in enumerate(cells):
             matrix.ensure_rows(r + 1)
+            taken = matrix.rows[r]  # positions of this row already covered by a rowspan from above
             c = 0
             for td in row:
-                while not matrix.free(r, c):
+                while c in taken:
                     c += 1
-                colspan = max(1, _span(td.get("colspan"), MAX_COLSPAN) or 1)
-                rowspan = _span(td.get("rowspan"), len(rows))
-                if rowspan is None:
-                    rowspan = 1
-                elif rowspan == 0:  # HTML: to the end of the table
-                    rowspan = len(rows) - r
-                rowspan = min(rowspan, len(rows) - r)
-                placed = Placed(self.cell_text(td), r, c, _line(td))
-                matrix.cover(placed, r, c, rowspan, colspan)
+                colspan_attr, rowspan_attr = td.get("colspan"), td.get("rowspan")
+                colspan = rowspan = 1
+                if colspan_attr is not None:
+                    colspan = max(1, _span(colspan_attr, MAX_COLSPAN) or 1)
+                if rowspan_attr is not None:
+                    spans = _span(rowspan_attr, height)
+                    if spans is not None:
+                        rowspan = min(height - r if spans == 0 else spans, height - r)  # 0: to the end
+                cover(Placed(cell_text(td), r, c, _line(td)), r, c, rowspan, colspan)
                 c += colspan
         grid = matrix.to_grid(self.grids, READER)
         if grid is not None:
@@ -237,6 +269,8 @@ class _Walker:
             self.grids += 1
 
     def cell_text(self, td: etree._Element) -> str:
+        if not len(td):  # no child nodes: the cell's own text is all there is
+            return natural_text(td.text or "")
         parts: list[str] = [td.text or ""]
         _collect(td, parts)
         return natural_text("".join(parts))
@@ -257,7 +291,9 @@ def _rows(table: etree._Element) -> list[etree._Element]:
 def _collect(el: etree._Element, parts: list[str]) -> None:
     """The text inside a table cell, with a break at every block boundary and ``<br>``."""
     for child in el:
-        tag = _tag(child)
+        tag: str | None = child.tag if isinstance(child.tag, str) else None
+        if tag not in BLOCKS:  # not the common case of a known block tag as libxml2 gives it: fold it
+            tag = _tag(child)
         if tag is not None and tag not in SKIPPED and not _hidden(child):
             if tag == "br":
                 parts.append("\n")
@@ -265,13 +301,16 @@ def _collect(el: etree._Element, parts: list[str]) -> None:
                 block = tag in BLOCKS
                 if block:
                     parts.append("\n")
-                if child.text:
-                    parts.append(child.text)
-                _collect(child, parts)
+                text = child.text
+                if text:
+                    parts.append(text)
+                if len(child):
+                    _collect(child, parts)
                 if block:
                     parts.append("\n")
-        if child.tail:
-            parts.append(child.tail)
+        tail = child.tail
+        if tail:
+            parts.append(tail)
 
 
 def _title_hint(root: etree._Element) -> str | None:

@@ -10,6 +10,7 @@ disappears (``社会 公益 组织`` → ``社会公益组织``) while one betwe
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Characters written without spaces between them: CJK ideographs, CJK punctuation and the full-width
 # punctuation of Chinese text. Full-width digits and dashes are left out on purpose: "１ ２" or "— —" are two
@@ -25,7 +26,6 @@ _CJK = (
 )
 _GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
-_SPACE = re.compile(r"\s+")  # str patterns: includes NBSP, U+3000 and the other Unicode spaces
 
 
 def natural_text(raw: str) -> str:
@@ -36,5 +36,19 @@ def natural_text(raw: str) -> str:
     >>> natural_text("行政许可\\u00a097")
     '行政许可 97'
     """
-    text = _SPACE.sub(" ", _INVISIBLE.sub("", raw)).strip()
-    return _GAP.sub("", text)
+    if len(raw) <= _MEMO_LENGTH:  # table cells: the same few texts ("\\n0\\n") over and over
+        return _natural_memo(raw)
+    return _natural(raw)
+
+
+_MEMO_LENGTH = 64
+
+
+def _natural(raw: str) -> str:
+    if raw.isascii():  # no invisible characters, no CJK gaps: only the whitespace to collapse
+        return " ".join(raw.split())
+    text = " ".join(_INVISIBLE.sub("", raw).split())  # str.split() splits at exactly the characters \s matches
+    return _GAP.sub("", text) if " " in text else text
+
+
+_natural_memo = lru_cache(maxsize=4096)(_natural)

@@ -21,7 +21,10 @@ bulk run over many thousands of PDFs could move character and path extraction to
 pdfplumber mis-decodes UTF-16LE metadata (002's Title comes out as ``ÿþ*mýl…``); the raw bytes are decoded
 here instead. A truncated file fails in both libraries alike (its cross-reference stream is cut off).
 
-Pages without a text layer (scans) yield no text and a note on ``PdfSourceDocument.notes``; OCR is not done.
+Pages without a text layer (scans: nothing but an image) are read by OCR (``gongkai.readers.ocr``) into the
+same page layout, page by page, so a PDF mixing printed and scanned pages reads as one document; the pages
+read so are listed in ``PdfSourceDocument.ocr_pages`` and every cell read from pixels carries its OCR
+confidence on its provenance.
 """
 
 from __future__ import annotations
@@ -34,14 +37,15 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import HostileInput, ReadError
 from gongkai.extract.values import is_value_text
 from gongkai.model.report import Provenance
 from gongkai.readers.document import Block, Grid, GridCell, Paragraph, SourceDocument
 from gongkai.readers.limits import ReadLimits
+from gongkai.readers.ocr_confidence import OCR_READER, OcrProvenance
 from gongkai.readers.pdf_layout import (
     MARGIN_SHARE,
     PageLayout,
@@ -53,6 +57,9 @@ from gongkai.readers.pdf_layout import (
     read_page,
     table_settings,
 )
+
+if TYPE_CHECKING:
+    from gongkai.readers.ocr import OcrEngine, OcrSettings
 
 READER = "pdf"
 MAX_CHARS_PER_PAGE = 200_000  # a real report page holds a few thousand glyphs
@@ -74,6 +81,7 @@ class PdfSourceDocument(SourceDocument):
     """A PDF's intermediate document, with what the reader noticed on the way (pages without text...)."""
 
     pages: int = 0
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (scans), 1-based
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -81,10 +89,18 @@ class PdfSourceDocument(SourceDocument):
 # ---------------------------------------------------------------------------------------------------------
 
 
-def read_pdf_document(data: bytes, source: str, limits: ReadLimits) -> PdfSourceDocument:
-    """Paragraphs and grids of a text-layer PDF, in reading order across pages."""
+def read_pdf_document(
+    data: bytes,
+    source: str,
+    limits: ReadLimits,
+    ocr: OcrSettings | None = None,
+    engine: OcrEngine | None = None,
+) -> PdfSourceDocument:
+    """Paragraphs and grids of a PDF, in reading order across pages; scanned pages are read by OCR
+    (``ocr`` settings and ``engine`` default to ``gongkai.readers.ocr``'s)."""
     doc = PdfSourceDocument(source=source, reader=READER)
     layouts: list[PageLayout] = []
+    scans: list[int] = []
     with _open(data, source) as pdf:
         pages = _pages(pdf, source, limits)
         doc.pages = len(pages)
@@ -105,7 +121,7 @@ def read_pdf_document(data: bytes, source: str, limits: ReadLimits) -> PdfSource
                 page.close()
             doc.notes.extend(layout.notes)
             if not layout.items and layout.images:  # nothing but a picture (and perhaps a page number)
-                doc.notes.append(f"第{number}页没有文字层，页面是图像（扫描件），需要 OCR；该页内容未读取")
+                scans.append(number)
             elif layout.chars == 0:
                 doc.notes.append(f"第{number}页没有文字层；该页内容未读取")
             layouts.append(layout)
@@ -113,8 +129,30 @@ def read_pdf_document(data: bytes, source: str, limits: ReadLimits) -> PdfSource
         raise ReadError(source, "PDF 中没有任何页面", "文件可能已损坏，请重新导出 PDF")
     if not layouts:
         raise ReadError(source, "PDF 的所有页面都无法解析", "文件可能已损坏，请重新导出 PDF")
+    if scans:
+        layouts = _read_scans(data, scans, layouts, doc, ocr, engine)
     doc.blocks = build_blocks(layouts, source)
     return doc
+
+
+def _read_scans(
+    data: bytes,
+    scans: list[int],
+    layouts: list[PageLayout],
+    doc: PdfSourceDocument,
+    ocr: OcrSettings | None,
+    engine: OcrEngine | None,
+) -> list[PageLayout]:
+    """The layouts with the scanned pages replaced by what OCR read on them."""
+    from gongkai.readers.ocr import DEFAULT_OCR, ocr_pdf_pages
+
+    found, notes = ocr_pdf_pages(data, scans, ocr or DEFAULT_OCR, engine)
+    by_number = {layout.number: layout for layout in found}
+    for layout in found:
+        doc.notes.extend(layout.notes)
+    doc.notes.extend(notes)
+    doc.ocr_pages = sorted(by_number)
+    return [by_number.get(layout.number, layout) for layout in layouts]
 
 
 def debug_page_image(data: bytes, page: int, out_png: str, resolution: int = 110) -> None:
@@ -372,32 +410,46 @@ def _paragraph(lines: Sequence[TextLine], source: str, level: int) -> Paragraph:
         max(ln.x1 for ln in same_page),
         max(ln.bottom for ln in same_page),
     )
-    prov = Provenance(source=source, reader=READER, line=first.number, page=first.page, bbox=_round(bbox), text=text)
+    confidences = [ln.confidence for ln in lines if ln.confidence is not None]
+    if confidences:
+        prov: Provenance = OcrProvenance(
+            source=source,
+            reader=OCR_READER,
+            line=first.number,
+            page=first.page,
+            bbox=_round(bbox),
+            text=text,
+            confidence=min(confidences),
+        )
+    else:
+        prov = Provenance(source=source, reader=READER, line=first.number, page=first.page, bbox=_round(bbox), text=text)
     return Paragraph(text, prov, level)
 
 
 def _grid(table: PageTable, index: int, source: str) -> Grid:
     rows = tuple(
-        tuple(
-            GridCell(
-                cell.text,
-                Provenance(
-                    source=source,
-                    reader=READER,
-                    table=index,
-                    row=r,
-                    col=c,
-                    page=cell.page,
-                    bbox=_round(cell.bbox),
-                    text=cell.raw or cell.text,
-                ),
-                cell.spanned,
-            )
-            for c, cell in enumerate(row)
-        )
+        tuple(GridCell(cell.text, _cell_provenance(cell, source, index, r, c), cell.spanned) for c, cell in enumerate(row))
         for r, row in enumerate(table.rows)
     )
     return Grid(rows, index)
+
+
+def _cell_provenance(cell: TableCell, source: str, table: int, row: int, col: int) -> Provenance:
+    where: dict[str, Any] = {
+        "source": source,
+        "table": table,
+        "row": row,
+        "col": col,
+        "page": cell.page,
+        "bbox": _round(cell.bbox),
+        "text": cell.raw or cell.text,
+    }
+    confidence = cell.origin().confidence
+    if confidence is not None and cell.spanned and not cell.text:
+        confidence = 1.0  # an empty copy of a merged cell: nothing was read there
+    if confidence is None:
+        return Provenance(reader=READER, **where)
+    return OcrProvenance(reader=OCR_READER, confidence=confidence, **where)
 
 
 def _round(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -502,9 +554,16 @@ def _join_split_row(last: list[TableCell], first: list[TableCell]) -> bool:
             continue
         if a.spanned or not a.text:
             a.text, a.raw, a.bbox, a.page, a.spanned = b.text, b.raw, b.bbox, b.page, False
+            a.confidence = b.confidence
         else:
             a.text = a.text + b.text
+            a.confidence = _lowest(a.confidence, b.confidence)
     return True
+
+
+def _lowest(a: float | None, b: float | None) -> float | None:
+    """The lower OCR confidence of two joined texts (None only when neither was read by OCR)."""
+    return b if a is None else a if b is None else min(a, b)
 
 
 def _join_split_group(head: PageTable, first: list[TableCell]) -> None:
@@ -522,5 +581,6 @@ def _join_split_group(head: PageTable, first: list[TableCell]) -> None:
             continue
         if cell.text:
             owner.text = cell.text = owner.text + cell.text
+            owner.confidence = _lowest(owner.confidence, cell.confidence)
         else:
             cell.spanned, cell.owner = True, owner

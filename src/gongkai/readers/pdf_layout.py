@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,6 +136,7 @@ class TextLine:
     size: float
     page: int
     number: int = 0  # 1-based position among the page's text lines
+    confidence: float | None = None  # OCR confidence (0–1) of a line read from a scanned page
 
     @property
     def x0(self) -> float:
@@ -166,6 +167,7 @@ class TableCell:
     spanned: bool = False
     raw: str = ""  # the text as printed in this position (before a page-break join)
     owner: TableCell | None = field(default=None, repr=False, compare=False)
+    confidence: float | None = None  # OCR confidence (0–1) of a cell read from a scanned page
 
     def origin(self) -> TableCell:
         cell = self
@@ -296,7 +298,7 @@ def _is_white(color: Any) -> bool:
     return False
 
 
-def _edge(x0: float, top: float, x1: float, bottom: float) -> Obj:
+def edge(x0: float, top: float, x1: float, bottom: float) -> Obj:
     return {
         "object_type": "line",
         "x0": x0,
@@ -312,10 +314,10 @@ def _segment(x0: float, y0: float, x1: float, y1: float) -> Obj | None:
     """An axis-aligned edge between two points, or None for a slanted or degenerate one."""
     if abs(y0 - y1) <= 1.0 and abs(x0 - x1) > 1.0:
         y = (y0 + y1) / 2
-        return _edge(min(x0, x1), y, max(x0, x1), y)
+        return edge(min(x0, x1), y, max(x0, x1), y)
     if abs(x0 - x1) <= 1.0 and abs(y0 - y1) > 1.0:
         x = (x0 + x1) / 2
-        return _edge(x, min(y0, y1), x, max(y0, y1))
+        return edge(x, min(y0, y1), x, max(y0, y1))
     return None
 
 
@@ -333,18 +335,18 @@ def visible_edges(page: Any) -> tuple[list[Obj], list[Obj]]:
         x0, top, x1, bottom = (float(rect[k]) for k in ("x0", "top", "x1", "bottom"))
         if rect.get("stroke") and not _is_white(rect.get("stroking_color")):
             edges += [
-                _edge(x0, top, x1, top),
-                _edge(x0, bottom, x1, bottom),
-                _edge(x0, top, x0, bottom),
-                _edge(x1, top, x1, bottom),
+                edge(x0, top, x1, top),
+                edge(x0, bottom, x1, bottom),
+                edge(x0, top, x0, bottom),
+                edge(x1, top, x1, bottom),
             ]
         elif rect.get("fill") and not _is_white(rect.get("non_stroking_color")):
             if bottom - top <= MAX_RULE_WIDTH and x1 - x0 > MAX_RULE_WIDTH:
                 y = (top + bottom) / 2
-                edges.append(_edge(x0, y, x1, y))
+                edges.append(edge(x0, y, x1, y))
             elif x1 - x0 <= MAX_RULE_WIDTH and bottom - top > MAX_RULE_WIDTH:
                 x = (x0 + x1) / 2
-                edges.append(_edge(x, top, x, bottom))
+                edges.append(edge(x, top, x, bottom))
     for curve in page.curves:
         if not curve.get("stroke") or _is_white(curve.get("stroking_color")):
             continue
@@ -384,7 +386,7 @@ def close_open_borders(horizontal: list[Obj], vertical: list[Obj]) -> list[Obj]:
                     for h in horizontal
                 )
                 if spans:
-                    added.append(_edge(xa, float(y), xb, float(y)))
+                    added.append(edge(xa, float(y), xb, float(y)))
     return added
 
 
@@ -411,14 +413,21 @@ def find_tables(page: Any, chars: Sequence[Obj], number: int, settings: dict[str
     """The ruled tables of a page with at least two columns and some text (cells still empty)."""
     if settings is None:
         return []
+    return grid_tables(page.find_tables(settings), number, lambda bbox: any(_inside(c, bbox) for c in chars))
+
+
+def grid_tables(found_tables: Iterable[Any], number: int, has_text: Callable[[BBox], bool]) -> list[PageTable]:
+    """pdfplumber's tables as full grids (merged cells expanded), keeping those with two columns and text.
+
+    Shared by the text-layer reader and the OCR reader (whose ruling comes from the page image)."""
     out: list[PageTable] = []
-    for found in page.find_tables(settings):
+    for found in found_tables:
         rows = found.rows
         xs = sorted({float(cell[0]) for cell in found.cells})
         if len(xs) < 2 or not rows:
             continue
         x0, top, x1, bottom = (float(v) for v in found.bbox)
-        if not any(_inside(c, (x0, top, x1, bottom)) for c in chars):
+        if not has_text((x0, top, x1, bottom)):
             continue
         columns = [*xs, x1]
         tops = [float(next(c for c in row.cells if c is not None)[1]) for row in rows]

@@ -41,11 +41,6 @@ def read_text_document(text: str, source: str, reader: str = "text") -> SourceDo
     return doc
 
 
-def _prov(source: str, reader: str, line: int, table: int | None = None, row: int | None = None,
-          col: int | None = None, text: str = "") -> Provenance:
-    return Provenance(source=source, reader=reader, line=line, table=table, row=row, col=col, text=text)
-
-
 def _paragraph(line: str, number: int, source: str, reader: str) -> Paragraph | None:
     stripped = line.strip()
     if not stripped:
@@ -55,7 +50,22 @@ def _paragraph(line: str, number: int, source: str, reader: str) -> Paragraph | 
     if m:
         level, stripped = len(m.group(1)), m.group(2).strip()
     stripped = stripped.replace("[bookmark: _GoBack]", "")
-    return Paragraph(stripped, _prov(source, reader, number, text=stripped), level)
+    return Paragraph(stripped, Provenance(source=source, reader=reader, line=number, text=stripped), level)
+
+
+def _grid(rows: list[list[tuple[str, int]]], index: int, source: str, reader: str) -> Grid:
+    """A grid of cells given as (text, line number), each with its position as provenance."""
+    return Grid(
+        tuple(
+            tuple(
+                # Provenance(source, reader, line, table, row, col, page, bbox, text), by position: one per cell
+                GridCell(text, Provenance(source, reader, number, index, r, c, None, None, text))
+                for c, (text, number) in enumerate(row)
+            )
+            for r, row in enumerate(rows)
+        ),
+        index,
+    )
 
 
 def _word_lines(lines: list[str], source: str, reader: str) -> list[Block]:
@@ -75,14 +85,7 @@ def _word_lines(lines: list[str], source: str, reader: str) -> list[Block]:
         flush_row()
         if grid_rows:
             index = sum(1 for b in blocks if isinstance(b, Grid))
-            rows = tuple(
-                tuple(
-                    GridCell(text, _prov(source, reader, number, index, r, c, text))
-                    for c, (text, number) in enumerate(row)
-                )
-                for r, row in enumerate(grid_rows)
-            )
-            blocks.append(Grid(rows, index))
+            blocks.append(_grid(grid_rows, index, source, reader))
         grid_rows = []
         in_grid = False
 
@@ -114,17 +117,7 @@ def _delimited(lines: list[str], source: str, reader: str) -> list[Block]:
     def flush() -> None:
         nonlocal rows, kind, grids
         if rows:
-            blocks.append(
-                Grid(
-                    tuple(
-                        tuple(
-                            GridCell(t, _prov(source, reader, number, grids, r, c, t)) for c, t in enumerate(texts)
-                        )
-                        for r, (number, texts) in enumerate(rows)
-                    ),
-                    grids,
-                )
-            )
+            blocks.append(_grid([[(t, number) for t in texts] for number, texts in rows], grids, source, reader))
             grids += 1
         rows = []
         kind = ""

@@ -8,11 +8,12 @@ Selecting and ignoring rules happens in one place, ``gongkai.rules.check``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
-from gongkai.model.report import Cell, Number, Report, json_number
+from gongkai.model.report import Cell, Number, Report, ValueKind, json_number
 
 
 class Kind(StrEnum):
@@ -49,6 +50,31 @@ class Finding:
     where: str = ""  # where in the source, e.g. "第12行" or "表格2 第3行第4列"
     source: str = ""
 
+    def __init__(
+        self,
+        rule: str,
+        kind: Kind,
+        severity: Severity,
+        message: str,
+        cells: tuple[str, ...] = (),
+        printed: Number | None = None,
+        computed: Number | None = None,
+        where: str = "",
+        source: str = "",
+    ) -> None:
+        # Does what the generated __init__ does, writing the instance dict directly instead of calling
+        # object.__setattr__ once per field: a report with blanks gets dozens of findings, each checked again.
+        state = self.__dict__
+        state["rule"] = rule
+        state["kind"] = kind
+        state["severity"] = severity
+        state["message"] = message
+        state["cells"] = cells
+        state["printed"] = printed
+        state["computed"] = computed
+        state["where"] = where
+        state["source"] = source
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
@@ -63,12 +89,42 @@ class Finding:
         }
 
 
+def _init_matches_fields(cls: type) -> bool:
+    init = vars(cls)["__init__"]
+    code = init.__code__
+    specs = fields(cls)
+    defaults = tuple(f.default for f in specs if f.default is not MISSING)
+    return bool(code.co_varnames[1 : code.co_argcount] == tuple(f.name for f in specs)) and (
+        init.__defaults__ or ()
+    ) == defaults
+
+
+if not _init_matches_fields(Finding):
+    raise TypeError("Finding.__init__ does not match the dataclass fields")
+
+
 @dataclass(frozen=True)
 class Context:
     """What a rule sees: the report, and last year's report when one was given."""
 
     report: Report
     previous: Report | None = None
+
+    @cached_property
+    def cells(self) -> tuple[Cell, ...]:
+        """Every cell of the report, in report order, gathered once for all the rules that go through them."""
+        return tuple(self.report.iter_cells())
+
+    @cached_property
+    def _by_kind(self) -> dict[ValueKind, list[Cell]]:
+        out: dict[ValueKind, list[Cell]] = {}
+        for cell in self.cells:
+            out.setdefault(cell.kind, []).append(cell)
+        return out
+
+    def cells_of(self, kind: ValueKind) -> list[Cell]:
+        """The cells holding one kind of value, in report order."""
+        return self._by_kind.get(kind, [])
 
 
 RuleFunc = Callable[[Context], Iterable[Finding]]

@@ -4,6 +4,7 @@ cells the reader could not decide."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import groupby
 
 from gongkai.model.report import Cell, ValueKind
@@ -14,10 +15,17 @@ from gongkai.rules.identities import short_label
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
 
 
+@lru_cache(maxsize=1024)
 def _row_of(cell_id: str) -> str:
     return cell_id.rsplit(".", 1)[0]
 
 
+@lru_cache(maxsize=1024)
+def _column_label(cell_id: str) -> str:
+    return cell_spec(cell_id).column.label
+
+
+@lru_cache(maxsize=1024)
 def _row_name(cell_id: str) -> str:
     spec = cell_spec(cell_id)
     if spec.table.value == "t4":
@@ -34,11 +42,11 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
     如何修改：没有发生的事项填 0。
     """
     this = get_rule("GK201")
-    blanks = [c for c in ctx.report.iter_cells() if c.kind is ValueKind.BLANK]
+    blanks = ctx.cells_of(ValueKind.BLANK)
     for row_id, group in groupby(blanks, key=lambda c: _row_of(c.id)):
         cells = list(group)
         table = TABLE_NAMES[row_id.split(".", 1)[0]]
-        cols = "、".join(cell_spec(c.id).column.label for c in cells)
+        cols = "、".join([_column_label(c.id) for c in cells])
         yield this.finding(
             f"{table}「{_row_name(cells[0].id)}」{cols} 为空白（空白不等于 0，请填写数字）",
             cells=[c.id for c in cells],
@@ -56,8 +64,9 @@ def marks(ctx: Context) -> Iterator[Finding]:
     如何修改：没有发生的事项填 0。
     """
     this = get_rule("GK202")
-    for cell in ctx.report.iter_cells():
-        if cell.kind in (ValueKind.NOT_APPLICABLE, ValueKind.TEXT):
+    marked = (ValueKind.NOT_APPLICABLE, ValueKind.TEXT)
+    for cell in ctx.cells:
+        if cell.kind in marked:
             yield this.finding(
                 f"{short_label(cell.id)} 印为“{cell.raw}”，不是数字",
                 cells=[cell.id],
@@ -75,8 +84,9 @@ def negative(ctx: Context) -> Iterator[Finding]:
     如何修改：核对原始数据。
     """
     this = get_rule("GK203")
-    for cell in ctx.report.iter_cells():
-        if cell.is_number and cell.value is not None and cell.value < 0 and not cell.spec.signed:
+    for cell in ctx.cells_of(ValueKind.NUMBER):
+        value = cell.value
+        if value is not None and value < 0 and not cell.spec.signed:
             yield this.finding(
                 f"{short_label(cell.id)} 为负数 {cell.value}",
                 cells=[cell.id],
@@ -95,8 +105,11 @@ def fractional(ctx: Context) -> Iterator[Finding]:
     如何修改：核对原始数据；若是金额，确认填在金额栏。
     """
     this = get_rule("GK204")
-    for cell in ctx.report.iter_cells():
-        if cell.is_number and cell.value is not None and not cell.spec.money and cell.value != int(cell.value):
+    for cell in ctx.cells_of(ValueKind.NUMBER):
+        value = cell.value
+        if isinstance(value, int):  # whole by construction; only a Decimal can have a fraction
+            continue
+        if value is not None and not cell.spec.money and value != int(value):
             yield this.finding(
                 f"{short_label(cell.id)} 为 {cell.value}，件数应为整数",
                 cells=[cell.id],
@@ -115,7 +128,7 @@ def uncertain(ctx: Context) -> Iterator[Finding]:
     如何修改：对照原件核实该单元格。
     """
     this = get_rule("GK205")
-    for cell in ctx.report.iter_cells():
+    for cell in ctx.cells:
         if cell.uncertain and cell.kind is not ValueKind.MISSING:
             yield this.finding(
                 f"{short_label(cell.id)} 读为 {_shown(cell)}，但不能确定：{cell.reason or '原文有歧义'}",

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
-from gongkai.model.report import Cell, Number, Report, Table
-from gongkai.model.templates import APPEAL_COLUMNS, APPLICANT_COLUMNS, T4, TableKind
+from gongkai.model.report import Cell, Number, Report, Table, ValueKind
+from gongkai.model.templates import APPEAL_COLUMNS, APPLICANT_COLUMNS, T4, TableKind, TableTemplate, cell_spec
 from gongkai.rules.base import Context, Finding, Kind, Severity, get_rule, rule
 
 RESULT_PREFIXES = ("granted", "partially_granted", "withheld.", "unavailable.", "not_processed.", "other.")
 
 
+@lru_cache(maxsize=1024)
 def short_label(cell_id: str) -> str:
     """A cell's label without the table-二 item prefix, for messages: ``一、本年新收… × 自然人``."""
-    from gongkai.model.templates import cell_spec
-
     label = cell_spec(cell_id).label
     return label.split(" ", 1)[1] if label.startswith("第二十条") else label
 
@@ -33,20 +33,27 @@ class Identity:
     addends: tuple[str, ...]
     subtract: tuple[str, ...] = ()
 
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every cell of the identity: the total, the addends, then the subtracted cells."""
+        return (self.total, *self.addends, *self.subtract)
+
 
 def _number(cell: Cell | None) -> Number | None:
-    return cell.value if cell is not None and cell.is_number else None
+    return cell.value if cell is not None and cell.kind is ValueKind.NUMBER else None
 
 
 def _assess(
     rule_id: str, ctx: Context, identities: Iterable[Identity], table: Table
 ) -> Iterator[Finding]:
     this = get_rule(rule_id)
+    get = table.cells.get
+    number = ValueKind.NUMBER
     for ident in identities:
-        ids = (ident.total, *ident.addends, *ident.subtract)
-        cells = [table.cells.get(cid) for cid in ids]
-        unknown = [cid for cid, c in zip(ids, cells, strict=True) if _number(c) is None]
-        if unknown:
+        ids = ident.ids
+        values = [c.value if c is not None and c.kind is number else None for c in map(get, ids)]  # _number
+        if None in values:
+            unknown = [cid for cid, v in zip(ids, values, strict=True) if v is None]
             kinds = "、".join(sorted({_kind_word(table.cells.get(cid)) for cid in unknown}))
             yield this.finding(
                 f"{ident.name}：{len(unknown)}个单元格为{kinds}，无法判断是否平衡",
@@ -55,7 +62,6 @@ def _assess(
                 ctx=ctx,
             )
             continue
-        values = [_number(c) for c in cells]
         total = values[0]
         addends = values[1 : 1 + len(ident.addends)]
         subtract = values[1 + len(ident.addends) :]
@@ -76,9 +82,14 @@ def _assess(
 
 
 def _kind_word(cell: Cell | None) -> str:
-    if cell is None:
-        return "缺失"
-    return {"blank": "空白", "na": "“/”等符号", "text": "文字", "missing": "缺失", "number": "数字"}[cell.kind.value]
+    kind = cell.kind if cell is not None else ValueKind.MISSING
+    if kind is ValueKind.BLANK:
+        return "空白"
+    if kind is ValueKind.NOT_APPLICABLE:
+        return "“/”等符号"
+    if kind is ValueKind.TEXT:
+        return "文字"
+    return "缺失" if kind is ValueKind.MISSING else "数字"
 
 
 def _fmt(value: Number | None) -> str:
@@ -93,8 +104,16 @@ def t3_row_keys(table: Table) -> list[str]:
     return [row.key for row in table.spec.rows]
 
 
+# The identities depend only on the template a table was printed in: they are built once per template.
+
+
 def t3_column_identities(table: Table) -> list[Identity]:
-    return [
+    return list(_t3_column_identities())
+
+
+@cache
+def _t3_column_identities() -> tuple[Identity, ...]:
+    return tuple(
         Identity(
             f"表三「{col.label}」列 一+二=三（七）+四",
             f"t3.total.{col.key}",
@@ -102,13 +121,18 @@ def t3_column_identities(table: Table) -> list[Identity]:
             (f"t3.carried_forward.{col.key}",),
         )
         for col in APPLICANT_COLUMNS
-    ]
+    )
 
 
 def t3_row_identities(table: Table) -> list[Identity]:
+    return list(_t3_row_identities(table.spec))
+
+
+@cache
+def _t3_row_identities(spec: TableTemplate) -> tuple[Identity, ...]:
     applicants = [c for c in APPLICANT_COLUMNS if c.key != "total"]
     out = []
-    for row in table.spec.rows:
+    for row in spec.rows:
         out.append(
             Identity(
                 f"表三「{row.number}{row.label}」行 总计=各类申请人之和",
@@ -116,22 +140,32 @@ def t3_row_identities(table: Table) -> list[Identity]:
                 tuple(f"t3.{row.key}.{c.key}" for c in applicants),
             )
         )
-    return out
+    return tuple(out)
 
 
 def t3_result_identities(table: Table) -> list[Identity]:
-    rows = [r.key for r in table.spec.rows if r.key.startswith(RESULT_PREFIXES)]
-    return [
+    return list(_t3_result_identities(table.spec))
+
+
+@cache
+def _t3_result_identities(spec: TableTemplate) -> tuple[Identity, ...]:
+    rows = [r.key for r in spec.rows if r.key.startswith(RESULT_PREFIXES)]
+    return tuple(
         Identity(
             f"表三「{col.label}」列 （七）总计=（一）至（六）之和",
             f"t3.total.{col.key}",
             tuple(f"t3.{key}.{col.key}" for key in rows),
         )
         for col in APPLICANT_COLUMNS
-    ]
+    )
 
 
 def t4_identities() -> list[Identity]:
+    return list(_t4_identities())
+
+
+@cache
+def _t4_identities() -> tuple[Identity, ...]:
     out = []
     for row in T4.rows:
         group = f"{row.group}（{row.label}）" if row.group else row.label
@@ -142,7 +176,7 @@ def t4_identities() -> list[Identity]:
                 tuple(f"t4.{row.key}.{c.key}" for c in APPEAL_COLUMNS if c.key != "total"),
             )
         )
-    return out
+    return tuple(out)
 
 
 @rule("GK101", "t3-column-balance", Kind.IDENTITY, Severity.ERROR, "表三每列：一+二=三（七）总计+四")
@@ -238,9 +272,10 @@ def split_cell(ctx: Context) -> Iterator[Finding]:
     if t4 is not None:
         groups.append((t4, t4_identities()))
     for table, identities in groups:
+        get = table.cells.get
         for ident in identities:
             ids = (*ident.addends, ident.total)
-            values = [_number(table.cells.get(cid)) for cid in ids]
+            values = [_number(c) for c in map(get, ids)]
             if any(v is None for v in values) or sum(values[:-1]) == values[-1]:  # type: ignore[arg-type]
                 continue
             for i, keep, joined in split_cell_candidates(values):

@@ -107,7 +107,7 @@ def missing_rows(ctx: Context) -> Iterator[Finding]:
     如何修改：按模板补齐该行。
     """
     this = get_rule("GK312")
-    missing = [c for c in ctx.report.iter_cells() if c.kind is ValueKind.MISSING]
+    missing = ctx.cells_of(ValueKind.MISSING)
     for row_id, group in groupby(missing, key=lambda c: c.id.rsplit(".", 1)[0]):
         cells = list(group)
         table = TABLE_NAMES[row_id.split(".", 1)[0]]

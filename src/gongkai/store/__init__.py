@@ -38,3 +38,4 @@ __all__ = [
     "session_scope",
     "upgrade",
 ]
+from gongkai.store import orm_notices as _orm_notices  # noqa: F401  (registers the notice tables on the metadata)

@@ -1,0 +1,20 @@
+"""The JSON API of the disclosure desk (FastAPI). ``create_app(settings)`` builds the application; see
+:mod:`gongkai.api.app`."""
+
+from __future__ import annotations
+
+from gongkai.api.app import create_app
+from gongkai.api.deps import API_ACTOR, Actor, get_actor, get_calendar, get_session, get_session_factory
+from gongkai.api.settings import Settings, get_settings
+
+__all__ = [
+    "API_ACTOR",
+    "Actor",
+    "Settings",
+    "create_app",
+    "get_actor",
+    "get_calendar",
+    "get_session",
+    "get_session_factory",
+    "get_settings",
+]
