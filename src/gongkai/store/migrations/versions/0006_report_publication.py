@@ -1,0 +1,23 @@
+"""Annual report publication: published, locked versions.
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-22
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass  # placeholder while the web desk is built; filled in by its owner
+
+
+def downgrade() -> None:
+    pass
