@@ -10,6 +10,15 @@ variables the command line reads:
 ``GONGKAI_NOTICE_TEMPLATES``    the offices' notice template directory (default: the shipped templates only)
 ``GONGKAI_API_MIGRATE``         bring the database to the newest schema on first use (default: true)
 ``GONGKAI_API_MAX_UPLOAD``      largest CSV accepted by the register import, in bytes (default: 5 MiB)
+``GONGKAI_COOKIE_SECURE``       send the session cookie over HTTPS only (default: false; set true behind TLS)
+``GONGKAI_SESSION_IDLE_MINUTES`` a signed-in session ends after this long without a request (default: 120)
+``GONGKAI_SESSION_MAX_HOURS``   and in any case this long after log-in (default: 12)
+``GONGKAI_LOGIN_MAX_FAILURES``  failed log-ins of one account (or 4× that from one address) before a pause
+                                (default: 5)
+``GONGKAI_LOGIN_PAUSE_MINUTES`` the window counted and the pause imposed (default: 15)
+``GONGKAI_PORTAL_APPLY_PER_HOUR`` online applications accepted from one address per hour (default: 10)
+``GONGKAI_PORTAL_QUERIES_PER_MINUTE`` status queries from one address per minute (default: 20)
+``GONGKAI_DUE_SOON_DAYS``       working days before the due date when an application is 即将到期 (default: 5)
 ==============================  ===========================================================================
 """
 
@@ -29,6 +38,14 @@ class Settings(BaseSettings):
     notice_templates: Path | None = None
     api_migrate: bool = True
     api_max_upload: int = 5 * 1024 * 1024
+    cookie_secure: bool = False
+    session_idle_minutes: int = 120
+    session_max_hours: int = 12
+    login_max_failures: int = 5
+    login_pause_minutes: int = 15
+    portal_apply_per_hour: int = 10
+    portal_queries_per_minute: int = 20
+    due_soon_days: int = 5
 
 
 @lru_cache(maxsize=1)
