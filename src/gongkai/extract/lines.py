@@ -20,30 +20,22 @@ _NUMBER = ValueKind.NUMBER
 _NOT_APPLICABLE = ValueKind.NOT_APPLICABLE
 _TEXT = ValueKind.TEXT
 _BLANK = ValueKind.BLANK
-_PARSE_AT_ONCE = 40  # characters
 
 
-@dataclass(frozen=True)
 class Piece:
-    text: str
-    provenance: Provenance
-    spanned: bool = False  # a copy made by expanding a merged cell, not a printed cell of its own
+    """One cell of a grid row, or one run of words or a number of a paragraph, with what it holds.
+
+    A plain slotted class, not a dataclass: one is made per grid cell and nearly every one is read, so it is
+    parsed at once and kept as small as possible. Pieces are never changed after they are made.
+    """
+
+    __slots__ = ("parsed", "provenance", "spanned", "text")
 
     def __init__(self, text: str, provenance: Provenance, spanned: bool = False) -> None:
-        # One piece per grid cell: the instance dict is written directly rather than through
-        # object.__setattr__ as a frozen dataclass would. A short text (a cell) is nearly always read, so it is
-        # parsed at once; prose is parsed when first needed.
-        state = self.__dict__
-        state["text"] = text
-        state["provenance"] = provenance
-        state["spanned"] = spanned
-        if len(text) <= _PARSE_AT_ONCE:
-            state["parsed"] = parse_value(text)
-
-    @cached
-    def parsed(self) -> ParsedValue:
-        """What the text holds (a number, a blank, a mark, or text)."""
-        return parse_value(self.text)
+        self.text = text
+        self.provenance = provenance
+        self.spanned = spanned  # a copy made by expanding a merged cell, not a printed cell of its own
+        self.parsed: ParsedValue = parse_value(text)  # what the text holds: a number, a blank, a mark or text
 
     @property
     def is_label(self) -> bool:

@@ -74,16 +74,14 @@ class SpanMatrix:
             if col not in cells:
                 cells[col] = cell
                 self.count += 1
-                if self.count > self.max_cells:
-                    raise HostileInput(self.source, f"表格展开后单元格过多（超过 {self.max_cells} 个），拒绝读取")
-            return
-        self.ensure_rows(row + rowspan)
-        for r in range(row, row + rowspan):
-            cells = self.rows[r]
-            for c in range(col, col + colspan):
-                if c not in cells:
-                    cells[c] = cell
-                    self.count += 1
+        else:
+            self.ensure_rows(row + rowspan)
+            for r in range(row, row + rowspan):
+                cells = self.rows[r]
+                for c in range(col, col + colspan):
+                    if c not in cells:
+                        cells[c] = cell
+                        self.count += 1
         if self.count > self.max_cells:
             raise HostileInput(self.source, f"表格展开后单元格过多（超过 {self.max_cells} 个），拒绝读取")
 

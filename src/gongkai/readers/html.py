@@ -62,7 +62,7 @@ _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|—|--|\s-\s)\s*")
 
 def read_html_document(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
     """The paragraphs and grids of an HTML report, in reading order."""
-    text = decode_html(data, source)
+    text, utf8 = _decode_html(data, source)
     if _declares_entities(text):
         raise HostileInput(
             source, "网页含有 XML 实体声明（<!ENTITY>），拒绝读取", "报告网页不需要实体声明，请提供原始网页"
@@ -71,7 +71,7 @@ def read_html_document(data: bytes, source: str, limits: ReadLimits) -> SourceDo
         encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=False
     )
     try:
-        root = etree.fromstring(text.encode("utf-8", errors="replace"), parser)
+        root = etree.fromstring(data if utf8 else text.encode("utf-8", errors="replace"), parser)
     except etree.XMLSyntaxError as exc:
         raise ReadError(source, f"无法解析网页：{exc}") from exc
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
@@ -107,8 +107,13 @@ def decode_html(data: bytes, source: str) -> str:
     A page that declares a legacy charset but is valid UTF-8 (a common mislabel after a site migration) is
     read as UTF-8: GBK text is practically never valid UTF-8, the reverse mistake would garble every line.
     """
+    return _decode_html(data, source)[0]
+
+
+def _decode_html(data: bytes, source: str) -> tuple[str, bool]:
+    """``decode_html``, and whether the text is ``data`` read as UTF-8 (so ``data`` is its UTF-8 encoding)."""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return decode_text(data, source)
+        return decode_text(data, source), False
     head = data[:4096]
     match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     declared = match.group(1).decode("ascii").lower() if match else None
@@ -119,10 +124,15 @@ def decode_html(data: bytes, source: str) -> str:
             pass
         else:
             if not decoded.isascii() or declared.startswith("utf-16"):
-                return decoded
+                return decoded, True
     if declared is not None and declared.startswith("utf-16"):
         declared = None  # a page whose bytes we can read as ASCII is not UTF-16, whatever it says
-    return decode_text(data, source, declared)
+    if declared in (None, "utf-8"):  # what decode_text tries first
+        try:
+            return data.decode("utf-8"), True
+        except UnicodeDecodeError:
+            pass
+    return decode_text(data, source, declared), False
 
 
 def _check_size(root: etree._Element, source: str, limits: ReadLimits) -> None:
@@ -203,7 +213,8 @@ class _Walker:
 
     def flow(self, el: etree._Element) -> None:
         """An element in running text (outside data tables); its tail is the caller's."""
-        tag = _tag(el)
+        raw = el.tag
+        tag = raw if raw in BLOCKS else _tag(el)  # a block tag as libxml2 gives it needs no folding
         if tag is None or tag in SKIPPED or _hidden(el):
             return
         if tag == "br":
@@ -291,9 +302,8 @@ def _rows(table: etree._Element) -> list[etree._Element]:
 def _collect(el: etree._Element, parts: list[str]) -> None:
     """The text inside a table cell, with a break at every block boundary and ``<br>``."""
     for child in el:
-        tag: str | None = child.tag if isinstance(child.tag, str) else None
-        if tag not in BLOCKS:  # not the common case of a known block tag as libxml2 gives it: fold it
-            tag = _tag(child)
+        raw = child.tag
+        tag = raw if raw in BLOCKS else _tag(child)  # a block tag as libxml2 gives it needs no folding
         if tag is not None and tag not in SKIPPED and not _hidden(child):
             if tag == "br":
                 parts.append("\n")

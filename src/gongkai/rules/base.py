@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from gongkai.model.report import Cell, Number, Report, ValueKind, json_number
+from gongkai.model.report import Cell, Number, Report, Table, ValueKind, json_number
 
 
 class Kind(StrEnum):
@@ -125,6 +125,22 @@ class Context:
     def cells_of(self, kind: ValueKind) -> list[Cell]:
         """The cells holding one kind of value, in report order."""
         return self._by_kind.get(kind, [])
+
+    def numbers(self, table: Table) -> dict[str, Number | None]:
+        """Each cell id of a table with its number (None when the cell is not a number), read once for all the
+        identity rules."""
+        known = self._numbers
+        found = known.get(id(table))  # the context holds the reports, so their tables' ids stay theirs
+        if found is None:
+            number = ValueKind.NUMBER
+            found = known[id(table)] = {
+                cid: cell.value if cell.kind is number else None for cid, cell in table.cells.items()
+            }
+        return found
+
+    @cached_property
+    def _numbers(self) -> dict[int, dict[str, Number | None]]:
+        return {}
 
 
 RuleFunc = Callable[[Context], Iterable[Finding]]

@@ -39,20 +39,16 @@ class Identity:
         return (self.total, *self.addends, *self.subtract)
 
 
-def _number(cell: Cell | None) -> Number | None:
-    return cell.value if cell is not None and cell.kind is ValueKind.NUMBER else None
-
-
 def _assess(
     rule_id: str, ctx: Context, identities: Iterable[Identity], table: Table
 ) -> Iterator[Finding]:
     this = get_rule(rule_id)
-    get = table.cells.get
-    number = ValueKind.NUMBER
+    number_of = ctx.numbers(table).get  # None for a cell that is missing or not a number
     for ident in identities:
         ids = ident.ids
-        values = [c.value if c is not None and c.kind is number else None for c in map(get, ids)]  # _number
-        if None in values:
+        values = list(map(number_of, ids))
+        numbers = [v for v in values if v is not None]
+        if len(numbers) < len(values):
             unknown = [cid for cid, v in zip(ids, values, strict=True) if v is None]
             kinds = "、".join(sorted({_kind_word(table.cells.get(cid)) for cid in unknown}))
             yield this.finding(
@@ -62,11 +58,10 @@ def _assess(
                 ctx=ctx,
             )
             continue
-        total = values[0]
-        addends = values[1 : 1 + len(ident.addends)]
-        subtract = values[1 + len(ident.addends) :]
-        assert total is not None
-        computed = sum(v for v in addends if v is not None) - sum(v for v in subtract if v is not None)
+        total = numbers[0]
+        addends = numbers[1 : 1 + len(ident.addends)]
+        subtract = numbers[1 + len(ident.addends) :]
+        computed = sum(addends) - sum(subtract)
         if computed != total:
             terms = " + ".join(_fmt(v) for v in addends)
             if subtract:
@@ -272,11 +267,12 @@ def split_cell(ctx: Context) -> Iterator[Finding]:
     if t4 is not None:
         groups.append((t4, t4_identities()))
     for table, identities in groups:
-        get = table.cells.get
+        number_of = ctx.numbers(table).get
         for ident in identities:
             ids = (*ident.addends, ident.total)
-            values = [_number(c) for c in map(get, ids)]
-            if any(v is None for v in values) or sum(values[:-1]) == values[-1]:  # type: ignore[arg-type]
+            values = list(map(number_of, ids))
+            numbers = [v for v in values if v is not None]
+            if len(numbers) < len(values) or sum(numbers[:-1]) == numbers[-1]:
                 continue
             for i, keep, joined in split_cell_candidates(values):
                 yield this.finding(
