@@ -79,7 +79,9 @@ def make_cell(spec: CellSpec, piece: Piece | None, *, uncertain: bool = False, r
     """A model cell from the printed piece (or a blank, uncertain cell when nothing was printed for it)."""
     if piece is None:
         return Cell(spec.id, ValueKind.MISSING, uncertain=True, reason=reason or MISSING_ROW)
-    if doubt := ocr_doubt(piece.provenance):  # read from a scan with low confidence: never a silent guess
+    provenance = piece.provenance
+    # Read from a scan with low confidence: never a silent guess. Only OCR provenance (a subclass) has one.
+    if type(provenance) is not Provenance and (doubt := ocr_doubt(provenance)):
         uncertain, reason = True, reason or doubt
     parsed = piece.parsed
     kind = parsed.kind
@@ -87,7 +89,7 @@ def make_cell(spec: CellSpec, piece: Piece | None, *, uncertain: bool = False, r
     if value is not None and spec.money:
         value = to_wanyuan(value, parsed.unit)
     # Cell(id, kind, value, raw, unit, note, uncertain, reason, provenance), by position: one per cell
-    return Cell(spec.id, kind, value, piece.text, parsed.unit, parsed.note, uncertain, reason, piece.provenance)
+    return Cell(spec.id, kind, value, piece.text, parsed.unit, parsed.note, uncertain, reason, provenance)
 
 
 def fit_values(values: Sequence[Piece], n: int) -> tuple[list[Piece | None], bool]:

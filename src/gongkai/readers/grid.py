@@ -14,8 +14,6 @@ Positions no cell covers (ragged rows) are filled with empty, unspanned cells.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from gongkai.errors import HostileInput
 from gongkai.extract.values import is_value_text
 from gongkai.model.report import Provenance
@@ -24,23 +22,21 @@ from gongkai.readers.document import Grid, GridCell
 MAX_COLSPAN = 1000  # the HTML limit; Word tables have at most 63 columns
 
 
-@dataclass(frozen=True, eq=False)
 class Placed:
-    """A printed cell at its origin position; covered positions refer to the same object."""
+    """A printed cell at its origin position; covered positions refer to the same object.
 
-    text: str
-    row: int
-    col: int
-    line: int | None = None
+    A plain slotted class: one is made per printed cell. Never changed after it is made."""
+
+    __slots__ = ("col", "line", "row", "text")
 
     def __init__(self, text: str, row: int, col: int, line: int | None = None) -> None:
-        # The generated __init__ of a frozen dataclass stores each field through object.__setattr__; one
-        # Placed is made per printed cell, so the instance dict is written directly.
-        state = self.__dict__
-        state["text"] = text
-        state["row"] = row
-        state["col"] = col
-        state["line"] = line
+        self.text = text
+        self.row = row
+        self.col = col
+        self.line = line
+
+    def __repr__(self) -> str:
+        return f"Placed({self.text!r}, {self.row}, {self.col}, {self.line})"
 
 
 class SpanMatrix:
@@ -82,6 +78,11 @@ class SpanMatrix:
                     if c not in cells:
                         cells[c] = cell
                         self.count += 1
+        self.check_count()
+
+    def check_count(self) -> None:
+        """Refuse a table whose covered positions exceed the bound (a caller filling positions itself calls
+        this after each row)."""
         if self.count > self.max_cells:
             raise HostileInput(self.source, f"表格展开后单元格过多（超过 {self.max_cells} 个），拒绝读取")
 

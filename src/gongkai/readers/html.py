@@ -40,6 +40,8 @@ BLOCKS = frozenset(
 )  # fmt: skip
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _CELL_TAGS = ("td", "th")
+# Elements whose own text is all a cell shows when they are its only child and have no children themselves.
+_PLAIN = frozenset({"p", "div", "span", "font", "b", "strong", "i", "em", "u", "center", "a", "small", "big"})
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
@@ -135,10 +137,13 @@ def _decode_html(data: bytes, source: str) -> tuple[str, bool]:
     return decode_text(data, source, declared), False
 
 
+_COUNT_ELEMENTS = etree.XPath("count(descendant-or-self::*)")  # counted in C, not by a Python loop
+
+
 def _check_size(root: etree._Element, source: str, limits: ReadLimits) -> None:
-    for count, _ in enumerate(root.iter(), start=1):
-        if count > limits.max_html_nodes:
-            raise HostileInput(source, f"网页元素过多（超过 {limits.max_html_nodes} 个），拒绝读取")
+    count = _COUNT_ELEMENTS(root)
+    if isinstance(count, float) and count > limits.max_html_nodes:
+        raise HostileInput(source, f"网页元素过多（超过 {limits.max_html_nodes} 个），拒绝读取")
 
 
 def _tag(el: etree._Element) -> str | None:
@@ -271,8 +276,15 @@ class _Walker:
                     spans = _span(rowspan_attr, height)
                     if spans is not None:
                         rowspan = min(height - r if spans == 0 else spans, height - r)  # 0: to the end
-                cover(Placed(cell_text(td), r, c, _line(td)), r, c, rowspan, colspan)
+                line = td.sourceline
+                placed = Placed(cell_text(td), r, c, line if isinstance(line, int) else None)
+                if rowspan == 1 and colspan == 1:  # most cells: one free position of this row
+                    taken[c] = placed
+                    matrix.count += 1
+                else:
+                    cover(placed, r, c, rowspan, colspan)
                 c += colspan
+            matrix.check_count()
         grid = matrix.to_grid(self.grids, READER)
         if grid is not None:
             self.cells += matrix.count
@@ -280,8 +292,20 @@ class _Walker:
             self.grids += 1
 
     def cell_text(self, td: etree._Element) -> str:
-        if not len(td):  # no child nodes: the cell's own text is all there is
+        count = len(td)
+        if not count:  # no child nodes: the cell's own text is all there is
             return natural_text(td.text or "")
+        if count == 1:  # most cells of real pages: <td><p>12</p></td>, the child's text is all there is
+            child = td[0]
+            head, tail = td.text, child.tail
+            if (
+                child.tag in _PLAIN
+                and not len(child)
+                and (not head or head.isspace())
+                and (not tail or tail.isspace())
+                and not _hidden(child)
+            ):
+                return natural_text(child.text or "")  # the breaks around it are whitespace natural_text drops
         parts: list[str] = [td.text or ""]
         _collect(td, parts)
         return natural_text("".join(parts))
