@@ -217,6 +217,21 @@ def _mount_subcommands() -> None:
     app.command("notice-templates")(notice_templates_command)
     app.add_typer(appeal_app, name="appeal")
     app.add_typer(proactive_app, name="proactive")
+    from gongkai.cli_oversight import import_command, regions_app
+
+    app.command("import")(import_command)
+    app.add_typer(regions_app, name="regions")
+    from gongkai.cli_analytics import export_command, stats_command
+
+    app.command("stats")(stats_command)
+    app.command("export")(export_command)
+    from gongkai.cli_web import serve_command
+
+    app.command("serve")(serve_command)
+    from gongkai.cli_users import audit_app, user_app
+
+    app.add_typer(user_app, name="user")
+    app.add_typer(audit_app, name="audit")
 
 
 _mount_subcommands()

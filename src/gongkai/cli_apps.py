@@ -91,11 +91,12 @@ def guard() -> Iterator[None]:
 def ledger_session(db: str | None) -> Iterator[Session]:
     """A unit of work on ``--db`` (else ``GONGKAI_DATABASE_URL``), migrated to the newest schema first."""
     from gongkai.store import make_engine, session_factory, session_scope, upgrade
+    from gongkai.store.audit import cli_actor
 
     engine = make_engine(db)
     upgrade(engine)
     try:
-        with session_scope(session_factory(engine)) as session:
+        with session_scope(session_factory(engine, actor=cli_actor())) as session:
             yield session
     finally:
         engine.dispose()

@@ -41,11 +41,12 @@ def _fail(message: str) -> typer.Exit:
 
 def _factory(db: str | None, *, migrate: bool = True) -> sessionmaker[Session]:
     from gongkai.store import make_engine, session_factory, upgrade
+    from gongkai.store.audit import cli_actor
 
     engine = make_engine(db)
     if migrate:
         upgrade(engine)
-    return session_factory(engine)
+    return session_factory(engine, actor=cli_actor())
 
 
 def _agency_id(session: Session, agency: str) -> int:

@@ -9,6 +9,7 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
+from tests.api.conftest import ACTOR
 from tests.api.helpers import SECRETS, application, base
 
 from gongkai.desk.calendar import WorkCalendar
@@ -53,7 +54,7 @@ def test_register_correction_extension_partial_reply(
     assert [e["kind"] for e in body["events"]] == [
         "correction_requested", "correction_received", "extension", "reply",
     ]
-    assert {e["actor"] for e in body["events"]} == {"api"}
+    assert {e["actor"] for e in body["events"]} == {ACTOR}
     _assert_masked(body)
 
     explained = client.get(f"{url}/{app['id']}/deadline").json()

@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from tests.api.conftest import staff_of_the_path
 from tests.store.conftest import BACKENDS, fresh_pg_engine
 
-from gongkai.api import Settings, create_app, get_calendar, get_session_factory
+from gongkai.api import Settings, create_app, get_calendar, get_session_factory, get_user
 from gongkai.api import schemas as api_schemas
 from gongkai.api.routers.reports import ExportFormat
 from gongkai.desk.calendar import WorkCalendar
@@ -94,6 +95,7 @@ def demo_app(demo_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> F
     app = create_app(Settings(notice_templates=tmp_path_factory.mktemp("templates"), api_migrate=False))
     app.dependency_overrides[get_session_factory] = lambda: factory
     app.dependency_overrides[get_calendar] = lambda: calendar
+    app.dependency_overrides[get_user] = staff_of_the_path  # requests reach the ledger (signed in: test_auth.py)
     return app
 
 

@@ -11,6 +11,7 @@ import pytest
 from docx import Document
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.api.conftest import ACTOR
 from tests.api.helpers import SECRETS, application, base
 
 from gongkai.api import Actor, get_actor
@@ -33,7 +34,7 @@ def test_notice_is_numbered_recorded_and_downloadable(client: TestClient, agenci
                                     "fields": {"补正事项": "请写明所需文件的名称或文号"}})
     assert issued.status_code == 201, issued.text
     notice = issued.json()
-    assert notice["number"] == "吴村〔2025〕补正第1号" and notice["created_by"] == "api"
+    assert notice["number"] == "吴村〔2025〕补正第1号" and notice["created_by"] == ACTOR
     assert notice["template_source"] == "shipped"
     assert not any(secret in json.dumps(notice, ensure_ascii=False) for secret in SECRETS)
     second = client.post(url, json={"kind": "correction", "issued_on": "2025-09-25", "fields": {"补正事项": "x"}}).json()
@@ -105,7 +106,7 @@ def test_report_findings_and_trace(client: TestClient, agencies: tuple[int, int]
     assert trace["applications"] == ["2025-0001"]
     assert client.get(base(agency) + "/reports/2025/cells/t2.x/trace").status_code == 404
     stored = client.post(base(agency) + "/reports/2025/versions")
-    assert stored.status_code == 201 and stored.json()["created_by"] == "api"
+    assert stored.status_code == 201 and stored.json()["created_by"] == ACTOR
     assert [v["year"] for v in client.get(base(agency) + "/reports/versions").json()] == [2025]
 
 
@@ -143,7 +144,7 @@ def test_appeals_and_proactive(client: TestClient, agencies: tuple[int, int]) ->
     for step, at in (("drafter", "2025-03-04T09:00"), ("confidentiality", "2025-03-05T09:00"), ("leader", "2025-03-06T09:00")):
         done = client.post(f"{url}/{item['id']}/review", json={"step": step, "decision": "approved", "decided_at": at})
         assert done.status_code == 200, done.text
-    assert done.json()["review"][0]["reviewer"] == "api"
+    assert done.json()["review"][0]["reviewer"] == ACTOR
     early = client.post(f"{url}/{item['id']}/publication", json={"published_on": "2025-03-05", "channels": ["portal"]})
     assert early.status_code == 400 and "先审查、后公开" in early.json()["detail"]
     stale = client.post(f"{url}/{item['id']}/publication",

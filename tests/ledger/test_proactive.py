@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gongkai.desk.calendar import WorkCalendar
@@ -64,3 +65,24 @@ def test_a_refused_item_is_never_published(
         with pytest.raises(InvalidRecord, match="未完成"):
             publish_item(session=s, agency_id=a, item_id=item.id, data=PublicationIn(
                 published_on=date(2025, 3, 4), channels=(Ch.PORTAL,)))
+
+
+def test_a_publication_is_all_or_nothing_and_only_on_web_addresses(
+    factory: sessionmaker[Session], agencies: tuple[int, int], calendar: WorkCalendar
+) -> None:
+    a = agencies[0]
+    with pytest.raises(ValidationError, match="http:// 或 https://"):
+        PublicationIn(published_on=date(2025, 3, 7), channels=(Ch.PORTAL,), url="javascript:alert(1)")
+    with factory.begin() as s:
+        item = create_item(session=s, agency_id=a, data=ProactiveItemIn(
+            title="2025年部门决算", category=7, formed_on=date(2025, 3, 3), actor="周敏"), calendar=calendar)
+        for step, day in ((Step.DRAFTER, 3), (Step.CONFIDENTIALITY, 4), (Step.LEADER, 5)):
+            _step(s, a, item.id, step, datetime(2025, 3, day, 10))
+        publish_item(session=s, agency_id=a, item_id=item.id, calendar=calendar, data=PublicationIn(
+            published_on=date(2025, 3, 6), channels=(Ch.PORTAL,), url="https://example.gov.cn/1.html"))
+        with pytest.raises(InvalidRecord, match="已在"):  # WECHAT is new, PORTAL is not: neither is staged
+            publish_item(session=s, agency_id=a, item_id=item.id, data=PublicationIn(
+                published_on=date(2025, 3, 7), channels=(Ch.WECHAT, Ch.PORTAL)))
+        s.flush()
+        again = list_items(session=s, agency_id=a, year=2025, calendar=calendar)
+    assert [p.channel for p in again[0].publications] == [Ch.PORTAL]

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from gongkai.api.app import create_app
-from gongkai.api.deps import API_ACTOR, Actor, get_actor, get_calendar, get_session, get_session_factory
+from gongkai.api.deps import Actor, get_actor, get_calendar, get_session, get_session_factory, get_user
 from gongkai.api.settings import Settings, get_settings
 
 __all__ = [
-    "API_ACTOR",
     "Actor",
     "Settings",
     "create_app",
@@ -17,4 +16,5 @@ __all__ = [
     "get_session",
     "get_session_factory",
     "get_settings",
+    "get_user",
 ]

@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 
 from gongkai.api import errors
 from gongkai.api.routers import ROUTERS
-from gongkai.api.settings import Settings, get_settings
+from gongkai.api.settings import Settings
 
 DESCRIPTION = """政府信息公开工作台的 JSON 接口：依申请公开的登记、事件、答复期限和法定文书，复议诉讼，主动公开，
 表二登记，以及由台账生成、检查和导出年度报告。
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     if settings is not None:
-        app.dependency_overrides[get_settings] = lambda: settings
+        app.state.settings = settings  # read by get_settings
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

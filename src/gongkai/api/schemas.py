@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from gongkai.desk.fees import FeeMethod
 from gongkai.desk.model import Channel
+from gongkai.ledger.schemas import web_address
 from gongkai.notices.catalog import NoticeKind
 from gongkai.store.vocab import (
     AppealKind,
@@ -50,7 +51,12 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_clean)]
 Mid = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_clean)]
 Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_clean)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_clean)]
+Url = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_clean),
+    AfterValidator(web_address),
+]
 Count = Annotated[int, Field(ge=0, le=INT32)]
 Version = Annotated[int, Field(ge=1, le=INT32, description="读取记录时的版本号（乐观锁）：记录已被他人修改时返回 409")]
 RowId = Annotated[int, Field(ge=1, le=INT32)]

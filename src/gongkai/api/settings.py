@@ -1,5 +1,5 @@
-"""Settings of the JSON API, read from the environment once (``get_settings()`` is cached) and overridable in
-tests through FastAPI's dependency overrides.
+"""Settings of the JSON API and the web desk, read from the environment once (``environment_settings()`` is
+cached) unless the application was made with its own (``create_app(settings)``).
 
 Every setting is an environment variable of the same name in capitals with the ``GONGKAI_`` prefix — the same
 variables the command line reads:
@@ -27,6 +27,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from fastapi import Request
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -49,9 +50,17 @@ class Settings(BaseSettings):
 
 
 @lru_cache(maxsize=1)
-def get_settings() -> Settings:
+def environment_settings() -> Settings:
     """The process's settings, read from the environment on first use."""
     return Settings()
 
 
-__all__ = ["Settings", "get_settings"]
+def get_settings(request: Request) -> Settings:
+    """The settings of the application serving ``request``: those given to ``create_app``, else the
+    environment's. Kept on ``app.state`` rather than passed as a dependency override: FastAPI re-solves every
+    dependency's signature on every request of an application that has any override."""
+    settings = getattr(request.app.state, "settings", None)
+    return settings if isinstance(settings, Settings) else environment_settings()
+
+
+__all__ = ["Settings", "environment_settings", "get_settings"]

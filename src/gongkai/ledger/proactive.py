@@ -164,9 +164,10 @@ def publish_item(
         raise InvalidRecord(f"公开日期 {data.published_on} 早于领导签发日期 {signed}（先审查、后公开）")
     pubs = _publications(session, [row.id])[row.id]
     have = {p.channel for p in pubs}
+    repeated = [channel for channel in data.channels if channel in have]
+    if repeated:  # checked before anything is added: a refused publication stages nothing
+        raise InvalidRecord(f"“{row.title}”已在{repeated[0].label}公开")
     for channel in data.channels:
-        if channel in have:
-            raise InvalidRecord(f"“{row.title}”已在{channel.label}公开")
         pub = PublicationRow(
             agency_id=agency_id, item_id=row.id, channel=channel, published_on=data.published_on, url=data.url
         )

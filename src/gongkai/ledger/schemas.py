@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from gongkai.desk.fees import FeeMethod
 from gongkai.desk.model import Channel, EmailRule
@@ -35,6 +35,18 @@ from gongkai.store.vocab import (
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)] | None
+OptionalShort = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None
+
+
+def web_address(value: str) -> str:
+    """Only a web page's address may be recorded as where something was published: a ``javascript:`` or
+    ``data:`` address shown as a link would run in the reader's browser."""
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise ValueError("网址须以 http:// 或 https:// 开头")
+    return value
+
+
+WebAddress = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(web_address)]
 
 
 class Schema(BaseModel):
@@ -117,8 +129,8 @@ class AppealIn(Schema):
 class ProactiveItemIn(Schema):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     category: Annotated[int, Field(ge=1, le=15)]
-    local_category: OptionalText = None
-    document_number: OptionalText = None
+    local_category: OptionalShort = None
+    document_number: OptionalShort = None
     formed_on: date
     actor: ShortText
 
@@ -134,7 +146,7 @@ class ReviewStepIn(Schema):
 class PublicationIn(Schema):
     published_on: date
     channels: Annotated[tuple[PublicationChannel, ...], Field(min_length=1)]
-    url: OptionalText = None
+    url: WebAddress | None = None
 
 
 class RegisterDocumentIn(Schema):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gongkai.model.report import Report
-from gongkai.rules import cells, continuity, identities, structure  # noqa: F401  (registers the rules)
+from gongkai.rules import cells, continuity, identities, places, structure  # noqa: F401  (registers the rules)
 from gongkai.rules.base import (
     REGISTRY,
     SEVERITY_ORDER,

@@ -38,4 +38,12 @@ __all__ = [
     "session_scope",
     "upgrade",
 ]
+from gongkai.store import orm_accounts as _orm_accounts  # noqa: F401  (registers the account, session and log-in tables)
 from gongkai.store import orm_notices as _orm_notices  # noqa: F401  (registers the notice tables on the metadata)
+from gongkai.store import orm_portal as _orm_portal  # noqa: F401  (registers the portal query-code table)
+from gongkai.store import orm_reports as _orm_reports  # noqa: F401  (registers the report draft and publication tables)
+from gongkai.store import orm_workbench as _orm_workbench  # noqa: F401  (registers the extension-request table)
+from gongkai.store.audit import install_audit_log as _install_audit_log  # registers the audit_log table too
+
+_install_audit_log()  # every session of the process logs the ledger rows it changes (gongkai.store.audit)
+from gongkai.store import orm_oversight as _orm_oversight  # noqa: F401,E402  (registers the oversight import tables)

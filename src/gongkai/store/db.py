@@ -92,12 +92,17 @@ def make_engine(url: str | URL | None = None, *, echo: bool = False) -> Engine:
     return create_engine(target, echo=echo, pool_pre_ping=True)
 
 
-def session_factory(engine: Engine, *, protector: object | None = None) -> sessionmaker[Session]:
+def session_factory(
+    engine: Engine, *, protector: object | None = None, actor: str | None = None
+) -> sessionmaker[Session]:
     """Sessions bound to ``engine``. ``protector`` (a :class:`gongkai.store.crypto.Protector`) overrides the key
-    found from the environment for the personal data these sessions read and write."""
+    found from the environment for the personal data these sessions read and write; ``actor`` is who the audit
+    log (:mod:`gongkai.store.audit`) records for the changes they make."""
     info: dict[str, Any] = {}
     if protector is not None:
         info["protector"] = protector
+    if actor is not None:
+        info["actor"] = actor
     return sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
 
@@ -113,9 +118,12 @@ def default_session_factory() -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(factory: sessionmaker[Session] | Engine | None = None) -> Iterator[Session]:
+def session_scope(
+    factory: sessionmaker[Session] | Engine | None = None, *, actor: str | None = None
+) -> Iterator[Session]:
     """One unit of work: commit at the end, roll back on any error. A lost optimistic-lock race at commit time
-    becomes :class:`ConflictError` (the ledger functions usually raise it earlier, at their own flush)."""
+    becomes :class:`ConflictError` (the ledger functions usually raise it earlier, at their own flush).
+    ``actor`` is who the audit log records for this unit of work (else the factory's, else ``system``)."""
     if factory is None:
         maker = default_session_factory()
     elif isinstance(factory, Engine):
@@ -123,6 +131,8 @@ def session_scope(factory: sessionmaker[Session] | Engine | None = None) -> Iter
     else:
         maker = factory
     session = maker()
+    if actor is not None:
+        session.info["actor"] = actor
     try:
         yield session
         session.commit()

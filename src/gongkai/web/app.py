@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from gongkai.api import create_app
 from gongkai.api.settings import Settings
-from gongkai.web import errors
+from gongkai.web import errors, security
 from gongkai.web.pages import PAGES
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -22,6 +22,7 @@ def create_web_app(settings: Settings | None = None) -> FastAPI:
     """The web desk; ``settings`` replace those read from the environment (as for the API)."""
     app = create_app(settings)
     errors.install(app)  # pages get HTML error pages; /api keeps its JSON answers
+    security.install(app)  # sessions, CSRF tokens, flashes and security headers on every response
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in PAGES:
         app.include_router(router)

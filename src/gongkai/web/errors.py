@@ -6,6 +6,7 @@ a library error's status is decided in one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -37,7 +38,9 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def error_page(request: Request, status: int, detail: str | list[str]) -> Response:
+def error_page(
+    request: Request, status: int, detail: str | list[str], headers: Mapping[str, str] | None = None
+) -> Response:
     from gongkai.web.templating import render
 
     details = [detail] if isinstance(detail, str) else detail
@@ -46,6 +49,7 @@ def error_page(request: Request, status: int, detail: str | list[str]) -> Respon
         "error.html",
         {"status": status, "title": TITLES.get(status, "出错了"), "details": details},
         status_code=status,
+        headers=headers,
     )
 
 
@@ -64,7 +68,8 @@ def install(app: FastAPI) -> None:
             if exc.status_code in (301, 302, 303, 307, 308) and exc.headers:
                 return Response(status_code=exc.status_code, headers=exc.headers)
             detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "出错了")
-            return error_page(request, exc.status_code, api_errors.HTTP_WORDS.get(exc.status_code, detail))
+            words = detail if not detail.isascii() else api_errors.HTTP_WORDS.get(exc.status_code, detail)
+            return error_page(request, exc.status_code, words, exc.headers)  # Retry-After and the like kept
         if isinstance(exc, RequestValidationError):
             return error_page(request, 422, messages(exc.errors()))
         if isinstance(exc, IntegrityError):

@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
+# Importing the module registers its table on the shared metadata whenever Alembic loads the scripts (as 0002
+# does for the notices), so schema comparisons see it even when nothing else imported it.
+from gongkai.store import orm_portal  # noqa: F401
+
 revision: str = "0004"
 down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
@@ -16,8 +23,19 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass  # placeholder while the web desk is built; filled in by its owner
+    op.create_table(
+        "portal_access",
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"], ["applications.id"], name=op.f("fk_portal_access_application_id_applications")
+        ),
+        sa.PrimaryKeyConstraint("application_id", name=op.f("pk_portal_access")),
+    )
+    op.create_index(op.f("ix_portal_access_code_hash"), "portal_access", ["code_hash"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index(op.f("ix_portal_access_code_hash"), table_name="portal_access")
+    op.drop_table("portal_access")
