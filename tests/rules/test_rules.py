@@ -1,4 +1,5 @@
-"""Each rule with a report that passes it and one that trips it (fixtures built from seed 002, which is clean)."""
+"""Each rule with a report that passes it and one that trips it (fixtures built from seed 002, clean once the
+other town's name it was copied with — 桐峪, GK511 — is replaced by its own, 陆浑)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,21 @@ from gongkai.rules import RULES, Finding, check, select_rules
 HERE = Path(__file__)
 
 
+SEED_002 = "002_557b3571ae78e526.txt"
+
+
 @pytest.fixture(scope="module")
 def clean() -> Report:
-    return read(shared_path("seeds", "002_557b3571ae78e526.txt"))
+    report = read(shared_path("seeds", SEED_002))
+    sections = tuple(dataclasses.replace(s, text=s.text.replace("桐峪", "陆浑")) for s in report.sections)
+    return dataclasses.replace(report, sections=sections)
+
+
+def test_gk511_another_places_name(clean: Report) -> None:
+    as_printed = read(shared_path("seeds", SEED_002))
+    found = check(as_printed, select=["GK511"])
+    assert len(found) == 1 and "桐峪" in found[0].message
+    assert check(clean, select=["GK511"]) == []
 
 
 def numbers(report: Report, **values: int | Decimal | None) -> Report:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from lxml import html as lxml_html
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +14,7 @@ from tests.ledger.helpers import close, new_application
 from tests.web.conftest import login, post_form
 
 from gongkai.accounts.roles import User
+from gongkai.api.settings import Settings
 from gongkai.desk.calendar import WorkCalendar
 from gongkai.web.pages import reports as report_pages
 
@@ -115,3 +117,20 @@ def test_who_may_open_the_oversight_pages(
     page = _page(web, f"/oversight/?year={YEAR}")
     assert len(page.xpath('//table[@id="status"]/tbody/tr')) == 2
     assert _page(web, f"/oversight/agencies/{department}/{YEAR}") is not None
+
+
+def test_a_local_date_for_township_reports_is_configurable(
+    web_app: FastAPI, web_settings: Settings, staff: dict[str, User], agencies: tuple[int, int], ledgers: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """第四十九条 sets no national date for 乡（镇）; a local rule set by GONGKAI_TOWNSHIP_REPORT_DUE applies."""
+    web_app.state.settings = web_settings.model_copy(update={"township_report_due": "02-28"})
+    _, town = agencies
+    with TestClient(web_app) as web:
+        _publish(web, town, "head2", date(2026, 3, 2), monkeypatch)
+        login(web, "oversight")
+        page = _page(web, f"/oversight/?year={YEAR}")
+    rows = {r.xpath("./th")[0].text_content(): r.text_content() for r in page.xpath('//table[@id="status"]/tbody/tr')}
+    assert "逾期发布" in rows["青溪县吴村镇人民政府"] and "2026年2月28日前" in rows["青溪县吴村镇人民政府"]
+    with pytest.raises(ValueError, match="月-日"):
+        Settings(township_report_due="31-03")

@@ -19,16 +19,22 @@ variables the command line reads:
 ``GONGKAI_PORTAL_APPLY_PER_HOUR`` online applications accepted from one address per hour (default: 10)
 ``GONGKAI_PORTAL_QUERIES_PER_MINUTE`` status queries from one address per minute (default: 20)
 ``GONGKAI_DUE_SOON_DAYS``       working days before the due date when an application is 即将到期 (default: 5)
+``GONGKAI_TOWNSHIP_REPORT_DUE`` MM-DD of the year after: the last day for 乡（镇） annual reports, which 第四十九条
+                                leaves to local rules (default: none — a township is never called late)
 ==============================  ===========================================================================
 """
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from fastapi import Request
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gongkai.store.vocab import AgencyKind
 
 
 class Settings(BaseSettings):
@@ -47,6 +53,28 @@ class Settings(BaseSettings):
     portal_apply_per_hour: int = 10
     portal_queries_per_minute: int = 20
     due_soon_days: int = 5
+    township_report_due: str | None = None
+
+    @field_validator("township_report_due")
+    @classmethod
+    def _month_day(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            date.fromisoformat(f"2024-{value.strip()}")  # a leap year: 02-29 is a valid local date
+        except ValueError:
+            raise ValueError(f"乡镇年度报告公布期限应写作 月-日（如 03-31），而不是“{value}”") from None
+        return value.strip()
+
+    def report_due_dates(self) -> dict[AgencyKind, tuple[int, int] | None]:
+        """第四十九条's dates by kind of agency, with the township date of local rules when configured."""
+        from gongkai.ledger.publication import DUE_DATES
+
+        dates = dict(DUE_DATES)
+        if self.township_report_due is not None:
+            month, day = (int(part) for part in self.township_report_due.split("-"))
+            dates[AgencyKind.TOWNSHIP] = (month, day)
+        return dates
 
 
 @lru_cache(maxsize=1)

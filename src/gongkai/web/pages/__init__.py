@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gongkai.web.pages import admin, auth, desk, oversight, portal, records, reports
+from gongkai.web.pages import admin, auth, desk, oversight, portal, records, reports, research
 
 PAGES: tuple[APIRouter, ...] = (
     auth.router,
@@ -24,6 +24,7 @@ PAGES: tuple[APIRouter, ...] = (
     records.router,
     reports.router,
     oversight.router,
+    research.router,
 )
 
 __all__ = ["PAGES"]

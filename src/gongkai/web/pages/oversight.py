@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from gongkai.accounts.roles import Role, User
-from gongkai.api.deps import CalendarDep, SessionDep, today_in_china
+from gongkai.api.deps import CalendarDep, SessionDep, SettingsDep, today_in_china
 from gongkai.ledger.publication import (
     oversight_overview,
     publication_status,
@@ -63,13 +63,14 @@ def _agency_base(agency_id: int, year: int) -> str:
 
 
 @router.get("/oversight/")
-def overview(request: Request, session: SessionDep, year: YearQuery = None) -> Response:
+def overview(request: Request, session: SessionDep, settings: SettingsDep, year: YearQuery = None) -> Response:
     chosen = _year(year)
     today = today_in_china()
     scope = supervised(user_of(request))
-    statuses = publication_status(session=session, year=chosen, agency_ids=scope)
+    dates = settings.report_due_dates()
+    statuses = publication_status(session=session, year=chosen, agency_ids=scope, dates=dates)
     history = oversight_overview(
-        session=session, years=range(chosen - HISTORY_YEARS + 1, chosen + 1), agency_ids=scope
+        session=session, years=range(chosen - HISTORY_YEARS + 1, chosen + 1), agency_ids=scope, dates=dates
     )
     return render(request, "oversight/index.html", {
         "year": chosen, "today": today, "statuses": statuses, "history": history,
@@ -81,9 +82,13 @@ def overview(request: Request, session: SessionDep, year: YearQuery = None) -> R
 
 
 @router.get("/oversight/findings")
-def findings_by_agency(request: Request, session: SessionDep, year: YearQuery = None) -> Response:
+def findings_by_agency(
+    request: Request, session: SessionDep, settings: SettingsDep, year: YearQuery = None
+) -> Response:
     chosen = _year(year)
-    statuses = publication_status(session=session, year=chosen, agency_ids=supervised(user_of(request)))
+    statuses = publication_status(
+        session=session, year=chosen, agency_ids=supervised(user_of(request)), dates=settings.report_due_dates()
+    )
     return render(request, "oversight/findings.html", {
         "year": chosen, "statuses": statuses, "choices": list(range(today_in_china().year, 2018, -1)),
         "here": "findings", "cell_label": cell_label,
