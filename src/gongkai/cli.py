@@ -225,6 +225,10 @@ def _mount_subcommands() -> None:
 
     app.command("stats")(stats_command)
     app.command("export")(export_command)
+    from gongkai.cli_backup import backup_command, restore_command
+
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)
     from gongkai.cli_web import serve_command
 
     app.command("serve")(serve_command)

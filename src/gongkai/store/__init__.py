@@ -5,7 +5,8 @@
   ``GONGKAI_DATA_DIR`` (default ``~/.local/share/gongkai``).
 * :mod:`gongkai.store.migrate` — ``upgrade(engine_or_url)`` to the newest schema; no alembic.ini needed.
 * :mod:`gongkai.store.crypto` — applicants' personal data encrypted at rest (``GONGKAI_SECRET_KEY`` or a key
-  file created next to the SQLite database / in the data directory — back it up separately).
+  file created next to the SQLite database / in the data directory — ``gongkai backup`` carries that file;
+  a key given by the environment must be backed up separately).
 * :mod:`gongkai.store.orm` — the rows; the ledger (:mod:`gongkai.ledger`) maps them to domain objects.
 """
 
