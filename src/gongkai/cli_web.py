@@ -87,7 +87,9 @@ def serve_command(
     sys.stdout.write(f"政府信息公开工作台：http://{shown}:{port}/  （Ctrl+C 停止）\n")
     sys.stdout.flush()
     options: dict[str, Any] = {
-        "host": host, "port": port, "log_level": "warning", "access_log": access_log, "server_header": False
+        # uvicorn prints its access lines at level info: asking for them means asking for that level.
+        "host": host, "port": port, "log_level": "info" if access_log else "warning", "access_log": access_log,
+        "server_header": False,
     }
     if workers == 1:
         uvicorn.run(create_web_app(Settings(database_url=url)), **options)
