@@ -19,18 +19,20 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from gongkai.desk.calendar import WorkCalendar
 from gongkai.ledger.agencies import get_agency
 from gongkai.ledger.applications import get_application
 from gongkai.ledger.clock import reply_deadline
+from gongkai.ledger.common import owned
 from gongkai.notices.catalog import OPTIONAL, PLACEHOLDERS, NoticeKind, spec_for
 from gongkai.notices.docxfill import fill
 from gongkai.notices.templates import TemplateLibrary
 from gongkai.notices.values import notice_values
 from gongkai.store.crypto import protector_for
 from gongkai.store.errors import ConflictError, InvalidRecord, NotFound
+from gongkai.store.orm import ApplicationRow
 from gongkai.store.orm_notices import NoticeCounterRow, NoticeRow
 from gongkai.store.vocab import OUTCOME_KEYS, OUTCOME_LABELS
 
@@ -182,11 +184,12 @@ def issue_notice(
 
 def list_notices(*, session: Session, agency_id: int, application_id: int) -> list[Notice]:
     """The notices issued for an application of this agency, oldest first."""
-    get_application(session=session, agency_id=agency_id, application_id=application_id)  # 404 for another's
+    owned(session, ApplicationRow, agency_id, application_id, "申请")  # 404 for another agency's application
     stmt = (
         select(NoticeRow)
         .where(NoticeRow.agency_id == agency_id, NoticeRow.application_id == application_id)
         .order_by(NoticeRow.id)
+        .options(defer(NoticeRow.document))  # the encrypted DOCX is read only when downloaded
     )
     return [_to_domain(r) for r in session.scalars(stmt)]
 
