@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from gongkai.extract.values import MAX_DIGITS
+
 # Bounds of the search, named once.
 MAX_COUNT_DIGITS = 8  # a count cell has at most this many digits
 MAX_MONEY_DIGITS = 12  # integer digits of a money cell
@@ -98,7 +100,7 @@ def is_na(piece: str) -> bool:
 def piece_value(piece: str) -> int | None:
     """The integer a piece prints (None for a not-applicable mark or a decimal)."""
     m = _NUMBER.fullmatch(piece)
-    if not m or m.group(3) is not None:
+    if not m or m.group(3) is not None or len(m.group(2)) > MAX_DIGITS:  # junk, past int()'s digit limit
         return None
     value = int(m.group(2))
     return -value if m.group(1) else value

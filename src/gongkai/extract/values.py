@@ -43,6 +43,12 @@ def clean_cell_text(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\u00a0", " ").replace("\u3000", " ")).strip()
 
 
+# More digits than any count or sum of money can have, glued table rows included (a row of eight 6-digit cells
+# is 48). A longer run is printed junk, not a number: read as text, so int() never meets Python's 4300-digit
+# conversion limit and no rule's arithmetic or message turns a 5000-digit "count" into a crash.
+MAX_DIGITS = 200
+
+
 @lru_cache(maxsize=65536)
 def parse_value(text: str) -> ParsedValue:
     """Classify and read one printed cell.
@@ -66,6 +72,8 @@ def parse_value(text: str) -> ParsedValue:
         return ParsedValue(ValueKind.TEXT)
     digits = match["int"].replace(",", "")
     frac = match["frac"]
+    if len(digits) + len(frac or "") > MAX_DIGITS:
+        return ParsedValue(ValueKind.TEXT)
     try:
         number: Number = Decimal(f"{digits}.{frac}") if frac is not None else int(digits)
     except InvalidOperation:  # pragma: no cover - the regex admits only digits

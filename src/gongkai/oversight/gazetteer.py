@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gzip
 import os
-import unicodedata
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from gongkai.errors import GongkaiError
+from gongkai.extract.labels import nfkc
 
 ENV_VAR = "GONGKAI_GAZETTEER"
 LEVELS = ("province", "city", "county", "township")  # 省级, 地级, 县级, 乡级 — the order is the depth
@@ -33,6 +34,7 @@ HEADER = ("code", "parent", "level", "name")
 # 自治县/自治州 names carry the nationality before the suffix (长阳土家族自治县) and have no short stem this way.
 STEM_SUFFIXES = ("街道办事处", "民族乡", "街道", "苏木", "镇", "乡", "县", "区", "市", "旗")
 NAME_ENDINGS = frozenset("镇乡道县区市旗木州盟")  # the last character of every division name of interest
+_NAME_END = re.compile("[" + "".join(sorted(NAME_ENDINGS)) + "]")  # found in C: most characters end no name
 
 
 class GazetteerError(GongkaiError):
@@ -84,6 +86,7 @@ class Gazetteer:
         self.by_name: dict[str, tuple[Place, ...]] = {k: tuple(v) for k, v in by_name.items()}
         self.by_stem: dict[str, tuple[Place, ...]] = {k: tuple(v) for k, v in by_stem.items()}
         self._children = children
+        self._descendants: dict[str, frozenset[str]] = {}
         self.longest = max((len(n) for n in self.by_name), default=0)
 
     def __len__(self) -> int:
@@ -103,8 +106,14 @@ class Gazetteer:
             current = self.parent(current)
         return out
 
-    def descendants(self, place: Place) -> set[str]:
-        """The codes of every place below ``place``."""
+    def descendants(self, place: Place) -> frozenset[str]:
+        """The codes of every place below ``place`` (kept: a county's report asks for its county every time)."""
+        known = self._descendants.get(place.code)
+        if known is None:
+            known = self._descendants[place.code] = frozenset(self._walk_down(place))
+        return known
+
+    def _walk_down(self, place: Place) -> set[str]:
         out: set[str] = set()
         stack = list(self._children.get(place.code, ()))
         while stack:
@@ -124,9 +133,8 @@ class Gazetteer:
         names = self.by_name
         taken_until = -1
         matches: list[NameMatch] = []
-        for end in range(len(text)):
-            if text[end] not in NAME_ENDINGS:
-                continue
+        for found in _NAME_END.finditer(text):
+            end = found.start()
             for length in range(min(self.longest, end + 1), min_length - 1, -1):
                 start = end + 1 - length
                 candidate = text[start : end + 1]
@@ -166,7 +174,7 @@ class Gazetteer:
 
 def normalise(text: str) -> str:
     """Full-width forms folded and spaces removed, as agency names are compared everywhere."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return "".join(nfkc(text).split())  # NFKC, fast on Chinese text
 
 
 def read_gazetteer(path: Path | None = None) -> Gazetteer:

@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import HostileInput, ReadError, ReportJSONError, UnsupportedFormat
 from gongkai.model.report import Report
@@ -30,19 +30,19 @@ FORMATS = ("text", "crawler", "markdown", "html", "docx", "pdf", "json")
 def _text(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
     from gongkai.readers.text import read_text_document
 
-    return read_text_document(decode_text(data, source), source, "text")
+    return read_text_document(decode_text(data, source), source, "text", limits)
 
 
 def _markdown(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
     from gongkai.readers.text import read_text_document
 
-    return read_text_document(decode_text(data, source), source, "markdown")
+    return read_text_document(decode_text(data, source), source, "markdown", limits)
 
 
 def _crawler(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
     from gongkai.readers.crawler import read_crawler_document
 
-    return read_crawler_document(decode_text(data, source), source)
+    return read_crawler_document(decode_text(data, source), source, limits)
 
 
 def _html(data: bytes, source: str, limits: ReadLimits) -> SourceDocument:
@@ -131,7 +131,7 @@ def read_document(
     if fmt in ("text", "markdown") and _looks_glued(doc):
         from gongkai.readers.crawler import read_crawler_document
 
-        doc = read_crawler_document(decode_text(data, name), name)
+        doc = read_crawler_document(decode_text(data, name), name, limits)
     return doc
 
 
@@ -209,13 +209,85 @@ def report_from_json(data: bytes, name: str) -> Report:
         payload = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReportJSONError(name, f"不是有效的 JSON：{exc}") from exc
+    except RecursionError as exc:  # arrays nested thousands deep
+        raise HostileInput(name, "JSON 嵌套层级过深，拒绝读取") from exc
     if not isinstance(payload, dict) or "tables" not in payload or "meta" not in payload:
         raise ReportJSONError(name, "JSON 不是 gongkai 报告模型（缺少 meta 或 tables）", "请用 gongkai parse --format json 生成")
+    problem = model_type_problem(payload)
+    if problem:
+        raise ReportJSONError(name, f"报告模型字段有误：{problem}", "请用 gongkai parse --format json 生成")
     try:
         report = Report.from_dict(payload)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ReportJSONError(name, f"报告模型字段有误：{exc}") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # AttributeError: an object where the model has a list or the reverse ("meta": null)
+        raise ReportJSONError(name, f"报告模型字段有误：{type(exc).__name__}: {exc}") from exc
     return report if report.source else Report(report.meta, report.sections, report.tables, name, "json")
+
+
+FieldTypes = dict[str, tuple[type, ...]]
+_OPTIONAL_TEXT: tuple[type, ...] = (str, type(None))
+_OPTIONAL_INT: tuple[type, ...] = (int, type(None))
+_PROVENANCE_FIELDS: FieldTypes = {
+    "source": (str,), "reader": (str,), "text": (str,), "line": _OPTIONAL_INT, "table": _OPTIONAL_INT,
+    "row": _OPTIONAL_INT, "col": _OPTIONAL_INT, "page": _OPTIONAL_INT, "bbox": (list, type(None)),
+    "confidence": (int, float, type(None)),
+}  # fmt: skip
+_META_FIELDS: FieldTypes = {
+    "agency": _OPTIONAL_TEXT, "year": _OPTIONAL_INT, "title": _OPTIONAL_TEXT, "published": _OPTIONAL_TEXT,
+    "t2_template": _OPTIONAL_TEXT, "t3_template": _OPTIONAL_TEXT, "agency_source": (str,),
+}  # fmt: skip
+_SECTION_FIELDS: FieldTypes = {"key": (str,), "heading": (str,), "text": (str,), "provenance": (dict,)}
+_TABLE_FIELDS: FieldTypes = {"kind": (str,), "template": (str,), "cells": (list,)}
+_CELL_FIELDS: FieldTypes = {
+    "id": (str,), "kind": (str,), "value": (int, float, type(None)), "raw": (str,), "unit": (str,),
+    "note": (str,), "uncertain": (bool,), "reason": (str,), "provenance": (dict,),
+}  # fmt: skip
+
+
+def model_type_problem(payload: dict[str, Any]) -> str:
+    """What in a report-model JSON has the wrong JSON type ("" when nothing): ``Report.from_dict`` trusts the
+    types, and a number where a name belongs would only fail later, inside a rule."""
+    for key in ("source", "reader"):
+        if not isinstance(payload.get(key, ""), str):
+            return f"{key} 应为文字"
+    checks: list[tuple[str, object, FieldTypes]] = [("meta", payload["meta"], _META_FIELDS)]
+    for name, spec in (("sections", _SECTION_FIELDS), ("tables", _TABLE_FIELDS)):
+        items = payload.get(name, [])
+        if not isinstance(items, list):
+            return f"{name} 应为列表"
+        for index, item in enumerate(items):
+            checks.append((f"{name}[{index}]", item, spec))
+            if not isinstance(item, dict):
+                continue
+            checks.append((f"{name}[{index}].provenance", item.get("provenance", {}), _PROVENANCE_FIELDS))
+            cells = item.get("cells", [])
+            for number, cell in enumerate(cells if isinstance(cells, list) else []):
+                checks.append((f"{name}[{index}].cells[{number}]", cell, _CELL_FIELDS))
+                if isinstance(cell, dict):
+                    where = f"{name}[{index}].cells[{number}].provenance"
+                    checks.append((where, cell.get("provenance", {}), _PROVENANCE_FIELDS))
+    for where, item, spec in checks:
+        problem = _fields_problem(where, item, spec)
+        if problem:
+            return problem
+    return ""
+
+
+def _fields_problem(where: str, item: object, spec: FieldTypes) -> str:
+    if not isinstance(item, dict):
+        return f"{where} 应为对象"
+    for key, types in spec.items():
+        if key not in item:
+            continue
+        value = item[key]
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            return f"{where}.{key} 的类型不对（{type(value).__name__}）"
+    bbox = item.get("bbox")
+    if isinstance(bbox, list) and (
+        len(bbox) != 4 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in bbox)
+    ):
+        return f"{where}.bbox 应为四个数"
+    return ""
 
 
 __all__ = ["FORMATS", "READERS", "read", "read_document", "read_interpretation", "sniff"]

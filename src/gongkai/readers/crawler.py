@@ -14,6 +14,7 @@ import re
 
 from gongkai.model.report import Provenance
 from gongkai.readers.document import Paragraph, SourceDocument
+from gongkai.readers.limits import DEFAULT_LIMITS, ReadLimits, too_many_paragraphs
 
 READER = "crawler"
 BODY_MARKER = re.compile(r"^\s*={3,}\s*正文\s*={3,}\s*$")
@@ -40,7 +41,7 @@ def _first(header: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def read_crawler_document(text: str, source: str) -> SourceDocument:
+def read_crawler_document(text: str, source: str, limits: ReadLimits = DEFAULT_LIMITS) -> SourceDocument:
     """Header hints and body paragraphs of a crawler rendering; ``glued`` is always set."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     marker = next((i for i, line in enumerate(lines[:200]) if BODY_MARKER.match(line)), None)
@@ -56,5 +57,7 @@ def read_crawler_document(text: str, source: str) -> SourceDocument:
     for number, line in enumerate(lines[start:], start=start + 1):
         stripped = line.strip().lstrip("\ufeff")
         if stripped:
+            if len(doc.blocks) >= limits.max_paragraphs:
+                raise too_many_paragraphs(source, limits)
             doc.blocks.append(Paragraph(stripped, Provenance(source, READER, line=number, text=stripped)))
     return doc

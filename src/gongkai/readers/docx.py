@@ -21,7 +21,7 @@ from gongkai.model.report import Provenance
 from gongkai.readers.document import Block, Paragraph, SourceDocument
 from gongkai.readers.grid import MAX_COLSPAN, Placed, SpanMatrix
 from gongkai.readers.inline import natural_text
-from gongkai.readers.limits import ReadLimits
+from gongkai.readers.limits import ReadLimits, too_many_paragraphs
 from gongkai.readers.zipsafe import CORRUPT_HINT, check_zip
 
 READER = "docx"
@@ -59,10 +59,20 @@ def read_docx_document(data: bytes, source: str, limits: ReadLimits) -> SourceDo
     walker = _Walker(source, limits, _heading_styles(document))
     walker.body(document.element.body)
     doc = SourceDocument(source=source, reader=READER, blocks=walker.blocks)
-    title = natural_text(document.core_properties.title or "")
+    title = natural_text(_core_title(document))
     if title and ("年度报告" in title or "年报" in title):
         doc.title_hint = title
     return doc
+
+
+def _core_title(document: Any) -> str:
+    """The title in docProps/core.xml; a part python-docx cannot make sense of (a wrong root element, junk) is
+    only a missing hint, never a reason to refuse the body."""
+    try:
+        title = document.core_properties.title
+    except (AttributeError, ValueError, TypeError, KeyError, etree.LxmlError):
+        return ""
+    return title if isinstance(title, str) else ""
 
 
 def _open(data: bytes, source: str) -> Any:
@@ -114,7 +124,12 @@ def _int(value: str | None, default: int, maximum: int) -> int:
 def _heading_styles(document: Any) -> dict[str, int]:
     """Style id → heading level, from the style's name (``heading 2``, ``标题 2``) or outline level,
     following ``basedOn`` so a custom style built on a heading is a heading too."""
-    styles = document.styles.element
+    try:
+        styles = document.styles.element
+    except (ValueError, KeyError, AttributeError, TypeError):
+        # a styles relationship pointing outside the package (TargetMode="External") or at a part of another
+        # kind: the headings lose their levels, the body is still read
+        return {}
     by_id: dict[str, etree._Element] = {}
     for style in styles.iterfind(f"{{{W}}}style"):
         style_id = style.get(f"{{{W}}}styleId")
@@ -176,6 +191,8 @@ class _Walker:
         text = natural_text("".join(parts))
         if text:
             prov = Provenance(source=self.source, reader=READER, line=self.paragraphs, text=text)
+            if len(self.blocks) >= self.limits.max_paragraphs:
+                raise too_many_paragraphs(self.source, self.limits)
             self.blocks.append(Paragraph(text, prov, self.level(p)))
         for box in boxes:  # text boxes anchored in the paragraph
             self.body(box)
@@ -196,7 +213,7 @@ class _Walker:
                     if _vmerge(tc) != "continue":
                         self.body(tc)
             return
-        matrix = SpanMatrix(self.source, self.limits.max_html_nodes - self.cells)
+        matrix = SpanMatrix(self.source, self.limits.grid_budget - self.cells)
         for r, (tr, cells) in enumerate(zip(trs, rows, strict=True)):
             matrix.ensure_rows(r + 1)
             c = _int(_val(_child(tr, "trPr", "gridBefore")), 0, MAX_COLSPAN)

@@ -23,7 +23,7 @@ from gongkai.readers.decode import decode_text
 from gongkai.readers.document import Block, Paragraph, SourceDocument
 from gongkai.readers.grid import MAX_COLSPAN, Placed, SpanMatrix
 from gongkai.readers.inline import natural_text
-from gongkai.readers.limits import ReadLimits
+from gongkai.readers.limits import ReadLimits, too_many_paragraphs
 
 READER = "html"
 
@@ -212,6 +212,8 @@ class _Walker:
         text = natural_text("".join(self.buffer))
         if text:
             prov = Provenance(source=self.source, reader=READER, line=self.line, text=text)
+            if len(self.blocks) >= self.limits.max_paragraphs:
+                raise too_many_paragraphs(self.source, self.limits)
             self.blocks.append(Paragraph(text, prov, level))
         self.buffer.clear()
         self.line = None
@@ -258,7 +260,7 @@ class _Walker:
                 for td in row:
                     self.flow(td)
             return
-        matrix = SpanMatrix(self.source, self.limits.max_html_nodes - self.cells)
+        matrix = SpanMatrix(self.source, self.limits.grid_budget - self.cells)
         height = len(rows)
         cell_text, cover = self.cell_text, matrix.cover
         for r, row in enumerate(cells):

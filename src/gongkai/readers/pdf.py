@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai.errors import HostileInput, ReadError
 from gongkai.extract.values import is_value_text
 from gongkai.model.report import Provenance
+from gongkai.readers import pdfsafe
 from gongkai.readers.document import Block, Grid, GridCell, Paragraph, SourceDocument
 from gongkai.readers.limits import ReadLimits
 from gongkai.readers.ocr_confidence import OCR_READER, OcrProvenance
@@ -57,12 +58,19 @@ from gongkai.readers.pdf_layout import (
     read_page,
     table_settings,
 )
+from gongkai.readers.pdfsafe import check_pdf_streams
 
 if TYPE_CHECKING:
     from gongkai.readers.ocr import OcrEngine, OcrSettings
 
 READER = "pdf"
 MAX_CHARS_PER_PAGE = 200_000  # a real report page holds a few thousand glyphs
+# Drawing instructions, decoded. pdfminer and pdfplumber spend about 80 µs of CPU per path or glyph, so the cost
+# of a page is its instruction count, not its file size: 6 KB of flate inflated to 200 000 ``m l S`` paths took
+# 16 s. Report pages of the corpus hold 4–42 KB each; the bounds are over ten times that and cap the worst case
+# at about 3 s per page and 20 s per document.
+MAX_CONTENT_PER_PAGE = 512 * 1024
+MAX_CONTENT_PER_DOCUMENT = 3 * 1024 * 1024
 TITLE_SIZE_RATIO = 1.2  # a title line is set at least this much larger than the body text
 COLUMN_TOLERANCE = 8.0  # points: column edges of a table continued on the next page may shift this much
 
@@ -101,12 +109,19 @@ def read_pdf_document(
     doc = PdfSourceDocument(source=source, reader=READER)
     layouts: list[PageLayout] = []
     scans: list[int] = []
+    check_pdf_streams(data, source, limits)  # flate bombs, before pdfminer inflates anything unbounded
+    content = 0
     with _open(data, source) as pdf:
         pages = _pages(pdf, source, limits)
         doc.pages = len(pages)
         doc.title_hint = _title_hint(pdf)
         for number, page in enumerate(pages, start=1):
             try:
+                content += _content_size(page, number, source)
+                if content > MAX_CONTENT_PER_DOCUMENT:
+                    raise HostileInput(
+                        source, f"PDF 的绘制指令合计超过 {MAX_CONTENT_PER_DOCUMENT // 1024 // 1024} MB，拒绝读取"
+                    )
                 if len(page.chars) > MAX_CHARS_PER_PAGE:
                     raise HostileInput(source, f"第{number}页有{len(page.chars)}个字符，超过上限{MAX_CHARS_PER_PAGE}")
                 layout = read_page(page, number)
@@ -178,6 +193,7 @@ def _open(data: bytes, source: str) -> Iterator[Any]:
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
+    pdfsafe.install()  # pdfminer's corrupt-stream inflater is quadratic; ours gives the same bytes linearly
     try:
         pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
     except PdfminerException as exc:
@@ -205,6 +221,19 @@ def _open_error(source: str, exc: object) -> ReadError:
     if isinstance(exc, PSEOF) or "EOF" in text:
         return ReadError(source, "PDF 文件不完整（在结尾之前中断）", "文件可能没有下载完整，请重新获取")
     return ReadError(source, f"PDF 文件已损坏，无法解析（{_reason(exc)}）", "请确认文件能用 PDF 阅读器打开")
+
+
+def _content_size(page: Any, number: int, source: str) -> int:
+    """The decoded size of a page's content streams (inflated already bounded by ``check_pdf_streams``)."""
+    size = 0
+    for stream in page.page_obj.contents:
+        data = stream.get_data() if hasattr(stream, "get_data") else b""
+        size += len(data)
+        if size > MAX_CONTENT_PER_PAGE:
+            raise HostileInput(
+                source, f"第{number}页的绘制指令超过 {MAX_CONTENT_PER_PAGE // 1024} KB，远超正常报告页面，拒绝读取"
+            )
+    return size
 
 
 def _reason(exc: object) -> str:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 
+from gongkai.errors import HostileInput
 from gongkai.model.report import Provenance
 from gongkai.readers.document import Block, Grid, GridCell, Paragraph, SourceDocument
+from gongkai.readers.limits import DEFAULT_LIMITS, ReadLimits, too_many_paragraphs
 
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -29,16 +31,43 @@ def is_word_lines(lines: list[str]) -> bool:
     return single >= 0.8 * len(tab_lines)
 
 
-def read_text_document(text: str, source: str, reader: str = "text") -> SourceDocument:
+def read_text_document(
+    text: str, source: str, reader: str = "text", limits: ReadLimits = DEFAULT_LIMITS
+) -> SourceDocument:
     """Split text into paragraphs and grids, whatever mix of the three layouts it uses."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     doc = SourceDocument(source=source, reader=reader)
+    budget = _Budget(source, limits)
     if is_word_lines(lines):
         doc.reader = f"{reader}:word-lines"
-        doc.blocks = _word_lines(lines, source, doc.reader)
+        doc.blocks = _word_lines(lines, source, doc.reader, budget)
     else:
-        doc.blocks = _delimited(lines, source, reader)
+        doc.blocks = _delimited(lines, source, reader, budget)
     return doc
+
+
+class _Budget:
+    """The table cells (``ReadLimits.grid_budget``) and paragraphs a text file may hold, counted as lines are
+    collected — before any ``GridCell`` is made. A 4 MB file of TABs and digits is two million cells: 13 s and
+    1 GB."""
+
+    def __init__(self, source: str, limits: ReadLimits) -> None:
+        self.source = source
+        self.limits = limits
+        self.cells = 0
+        self.paragraphs = 0
+
+    def take(self, cells: int) -> None:
+        self.cells += cells
+        if self.cells > self.limits.grid_budget:
+            raise HostileInput(
+                self.source, f"表格单元格过多（超过 {self.limits.grid_budget} 个），拒绝读取", "年度报告的表格通常只有几百个单元格"
+            )
+
+    def paragraph(self) -> None:
+        self.paragraphs += 1
+        if self.paragraphs > self.limits.max_paragraphs:
+            raise too_many_paragraphs(self.source, self.limits)
 
 
 def _paragraph(line: str, number: int, source: str, reader: str) -> Paragraph | None:
@@ -68,7 +97,7 @@ def _grid(rows: list[list[tuple[str, int]]], index: int, source: str, reader: st
     )
 
 
-def _word_lines(lines: list[str], source: str, reader: str) -> list[Block]:
+def _word_lines(lines: list[str], source: str, reader: str, budget: _Budget) -> list[Block]:
     blocks: list[Block] = []
     grid_rows: list[list[tuple[str, int]]] = []  # (text, line number)
     current: list[tuple[str, int]] = []
@@ -92,6 +121,7 @@ def _word_lines(lines: list[str], source: str, reader: str) -> list[Block]:
     for number, line in enumerate(lines, start=1):
         if line.startswith("\t"):
             in_grid = True
+            budget.take(1)
             current.append((line[1:].strip(), number))
         elif not line.strip():
             flush_row()
@@ -103,12 +133,13 @@ def _word_lines(lines: list[str], source: str, reader: str) -> list[Block]:
             flush_grid()
             para = _paragraph(line, number, source, reader)
             if para:
+                budget.paragraph()
                 blocks.append(para)
     flush_grid()
     return blocks
 
 
-def _delimited(lines: list[str], source: str, reader: str) -> list[Block]:
+def _delimited(lines: list[str], source: str, reader: str, budget: _Budget) -> list[Block]:
     blocks: list[Block] = []
     rows: list[tuple[int, list[str]]] = []  # (line number, cell texts)
     kind = ""  # "tsv" or "pipe" while inside a grid
@@ -135,6 +166,7 @@ def _delimited(lines: list[str], source: str, reader: str) -> list[Block]:
             flush()
             para = _paragraph(line, number, source, reader)
             if para:
+                budget.paragraph()
                 blocks.append(para)
             continue
         if _PIPE_SEPARATOR.match(stripped):
@@ -147,5 +179,6 @@ def _delimited(lines: list[str], source: str, reader: str) -> list[Block]:
             rows.append((number, [t.strip() for t in body.split("|")]))
         else:
             rows.append((number, [t.strip() for t in line.split("\t")]))
+        budget.take(len(rows[-1][1]))
     flush()
     return blocks
