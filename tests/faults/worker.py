@@ -55,6 +55,9 @@ def main() -> None:
                            on=date(int(amount) + 1, 1, 20), calendar=calendar)
             session.flush()
             say("flushed publication")
+            # Held here, before COMMIT, while a test that wants to kill us at this point does so: without the
+            # pause the commit can win the race against the SIGKILL. A test that does not, closes our stdin.
+            sys.stdin.readline()
     say("committed")
 
 
