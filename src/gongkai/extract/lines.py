@@ -14,7 +14,7 @@ from gongkai.extract.labels import fold
 from gongkai.extract.memo import cached
 from gongkai.extract.values import ParsedValue, parse_value
 from gongkai.model.report import Provenance, ValueKind
-from gongkai.readers.document import Grid, Paragraph, SourceDocument
+from gongkai.readers.document import Grid, GridCell, Paragraph, SourceDocument
 
 _NUMBER = ValueKind.NUMBER
 _NOT_APPLICABLE = ValueKind.NOT_APPLICABLE
@@ -29,13 +29,24 @@ class Piece:
     parsed at once and kept as small as possible. Pieces are never changed after they are made.
     """
 
-    __slots__ = ("parsed", "provenance", "spanned", "text")
+    __slots__ = ("_cell", "_provenance", "parsed", "spanned", "text")
 
-    def __init__(self, text: str, provenance: Provenance, spanned: bool = False) -> None:
+    def __init__(
+        self, text: str, provenance: Provenance | None, spanned: bool = False, cell: GridCell | None = None
+    ) -> None:
         self.text = text
-        self.provenance = provenance
+        self._provenance = provenance
+        self._cell = cell  # the grid cell read, whose provenance is made only when asked for (see GridCell)
         self.spanned = spanned  # a copy made by expanding a merged cell, not a printed cell of its own
         self.parsed: ParsedValue = parse_value(text)  # what the text holds: a number, a blank, a mark or text
+
+    @property
+    def provenance(self) -> Provenance:
+        prov = self._provenance
+        if prov is None:
+            assert self._cell is not None
+            prov = self._provenance = self._cell.provenance
+        return prov
 
     @property
     def is_label(self) -> bool:
@@ -145,7 +156,7 @@ def _lines(doc: SourceDocument) -> Iterator[Line]:
     for block in doc.blocks:
         if isinstance(block, Grid):
             for row in block.rows:
-                yield Line(tuple([Piece(c.text, c.provenance, c.spanned) for c in row]), index, True)
+                yield Line(tuple([Piece(c.text, None, c.spanned, c) for c in row]), index, True)
                 index += 1
         elif isinstance(block, Paragraph):
             yield Line(tuple(split_paragraph(block)), index, False, block.heading_level)

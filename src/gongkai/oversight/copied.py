@@ -140,7 +140,7 @@ _HEADING_KEYS: frozenset[str] = frozenset()  # set below, once sentence_key is d
 
 
 def _masks(narrative: Narrative) -> list[str]:
-    from gongkai.oversight.gazetteer import STEM_SUFFIXES
+    from gongkai.rules.gazetteer import STEM_SUFFIXES
 
     names = {narrative.agency, narrative.printed_agency}
     for name in list(names):

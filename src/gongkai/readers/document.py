@@ -13,13 +13,48 @@ from typing import Any
 from gongkai.model.report import Provenance
 
 
-@dataclass(frozen=True)
 class GridCell:
-    """One cell of a source table. Merged cells are expanded: ``spanned`` marks the copies."""
+    """One cell of a source table. Merged cells are expanded: ``spanned`` marks the copies.
 
-    text: str
-    provenance: Provenance
-    spanned: bool = False
+    A reader gives either the cell's ``provenance`` or its ``place`` — ``(source, reader, line, table, row,
+    col)`` — from which the provenance is made when first asked for. A table of a few hundred positions is
+    read in well under a millisecond, and about half of its positions (headers, spanned copies, empty
+    padding) never become a report cell: making their provenance up front cost a fifth of reading an HTML
+    report. A plain slotted class for the same reason; never changed after it is made.
+    """
+
+    __slots__ = ("_place", "_provenance", "spanned", "text")
+
+    def __init__(
+        self,
+        text: str,
+        provenance: Provenance | None = None,
+        spanned: bool = False,
+        place: tuple[str, str, int | None, int, int, int] | None = None,
+    ) -> None:
+        if provenance is None and place is None:
+            raise ValueError("GridCell needs a provenance or a place")
+        self.text = text
+        self.spanned = spanned
+        self._provenance = provenance
+        self._place = place
+
+    @property
+    def provenance(self) -> Provenance:
+        prov = self._provenance
+        if prov is None:
+            assert self._place is not None
+            source, reader, line, table, row, col = self._place
+            prov = self._provenance = Provenance(source, reader, line, table, row, col, None, None, self.text)
+        return prov
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GridCell):
+            return NotImplemented
+        return (self.text, self.spanned, self.provenance) == (other.text, other.spanned, other.provenance)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.spanned, self.provenance))
 
     def __repr__(self) -> str:
         return f"<GridCell {self.text!r} {self.provenance.where()}>"

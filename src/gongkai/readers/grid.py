@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from gongkai.errors import HostileInput
 from gongkai.extract.values import is_value_text
-from gongkai.model.report import Provenance
 from gongkai.readers.document import Grid, GridCell
 
 MAX_COLSPAN = 1000  # the HTML limit; Word tables have at most 63 columns
@@ -96,24 +95,20 @@ class SpanMatrix:
         value_like: dict[int, bool] = {}
         source = self.source
         rows: list[tuple[GridCell, ...]] = []
-        # Provenance arguments by position (source, reader, line, table, row, col, page, bbox, text): one per
-        # grid position, and keyword matching would cost a third of making it.
         for r, cells in enumerate(self.rows):
             out: list[GridCell] = []
             for c in range(width):
                 placed = cells.get(c)
                 if placed is None:
-                    cell = GridCell("", Provenance(source, reader, None, index, r, c))
+                    cell = GridCell("", None, False, (source, reader, None, index, r, c))
                 elif placed.row == r and placed.col == c:
-                    text = placed.text
-                    cell = GridCell(text, Provenance(source, reader, placed.line, index, r, c, None, None, text))
+                    cell = GridCell(placed.text, None, False, (source, reader, placed.line, index, r, c))
                 else:
                     key = id(placed)
                     if key not in value_like:
                         value_like[key] = is_value_text(placed.text)
                     text = "" if value_like[key] else placed.text
-                    prov = Provenance(source, reader, placed.line, index, r, c, None, None, text)
-                    cell = GridCell(text, prov, True)
+                    cell = GridCell(text, None, True, (source, reader, placed.line, index, r, c))
                 out.append(cell)
             rows.append(tuple(out))
         return Grid(tuple(rows), index)

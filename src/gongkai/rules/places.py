@@ -1,6 +1,6 @@
 """Another place's name left in the narrative: the trace of a report copied from another agency's.
 
-The agency's own place is read from its name with the gazetteer (:mod:`gongkai.oversight.gazetteer`). A name in
+The agency's own place is read from its name with the gazetteer (:mod:`gongkai.rules.gazetteer`). A name in
 the text is *another place* when none of the gazetteer's places of that name is the agency's own place, one of
 its parents or one of the places below it, and it is of the same level as the agency's place or lower (a town's
 report may name its county and province; it has no business naming another town as its own).
@@ -22,12 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from gongkai.rules.base import Context, Finding, Kind, Severity, get_rule, rule
-
-if TYPE_CHECKING:  # the oversight package imports the rules: importing it here at load time would be circular
-    from gongkai.oversight.gazetteer import Gazetteer, Place
+from gongkai.rules.gazetteer import LEVELS, Gazetteer, Place, load_gazetteer, normalise
 
 MIN_FULL_NAME = 3
 # Division names that are also everyday words of the reports: 老城区 (洛阳's district, and "the old town"),
@@ -80,8 +77,6 @@ def own_places(agency: str, gazetteer: Gazetteer) -> tuple[tuple[Place, ...], se
 
 def foreign_mentions(agency: str, sections: list[tuple[str, str]], gazetteer: Gazetteer) -> list[PlaceMention]:
     """The first mention of each other place's name in the narrative ``sections`` (heading, text)."""
-    from gongkai.oversight.gazetteer import LEVELS, normalise
-
     agency_name = normalise(agency)
     own, related = own_places(agency_name, gazetteer)
     if own:
@@ -141,8 +136,6 @@ def other_place_name(ctx: Context) -> Iterator[Finding]:
     示例：陆浑镇的报告写“结合桐峪实际及时精准的做好相关信息公开”，桐峪镇在山西省左权县和陕西省潼关县，不是陆浑镇。
     如何修改：核对该段文字，改写为本机关的实际情况；确属与该地交流协作的，可在审核时排除此项。
     """
-    from gongkai.oversight.gazetteer import load_gazetteer
-
     agency = ctx.report.meta.agency
     if not agency:
         return

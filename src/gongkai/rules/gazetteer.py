@@ -88,6 +88,15 @@ class Gazetteer:
         self._children = children
         self._descendants: dict[str, frozenset[str]] = {}
         self.longest = max((len(n) for n in self.by_name), default=0)
+        # The lengths of the names ending in each pair of characters, longest first: at a place a name may end,
+        # only these lengths are tried (a dozen slices and look-ups per ending otherwise, for every 市 and 区 of
+        # the narrative).
+        lengths: dict[str, set[int]] = {}
+        for name in self.by_name:
+            if len(name) >= 2:
+                lengths.setdefault(name[-2:], set()).add(len(name))
+        self._lengths_by_ending = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
+        self._single = frozenset(n for n in self.by_name if len(n) == 1)
 
     def __len__(self) -> int:
         return len(self.places)
@@ -133,14 +142,19 @@ class Gazetteer:
         names = self.by_name
         taken_until = -1
         matches: list[NameMatch] = []
+        lengths_by_ending = self._lengths_by_ending
         for found in _NAME_END.finditer(text):
             end = found.start()
-            for length in range(min(self.longest, end + 1), min_length - 1, -1):
-                start = end + 1 - length
-                candidate = text[start : end + 1]
-                if candidate in names:
-                    matches.append(NameMatch(start, end + 1, candidate))
-                    break
+            for length in lengths_by_ending.get(text[end - 1 : end + 1] if end else "", ()):
+                if min_length <= length <= end + 1:
+                    start = end + 1 - length
+                    candidate = text[start : end + 1]
+                    if candidate in names:
+                        matches.append(NameMatch(start, end + 1, candidate))
+                        break
+            else:
+                if min_length <= 1 and text[end] in self._single:
+                    matches.append(NameMatch(end, end + 1, text[end]))
         # A longer name ending later can cover a shorter one found first (…高良涧街道 covers nothing, but
         # 江北新区 covers 北新区): keep, from left to right, the longest of overlapping matches.
         matches.sort(key=lambda m: (m.start, -(m.end - m.start)))

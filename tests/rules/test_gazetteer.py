@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.oversight import gazetteer as gz
-from gongkai.oversight.gazetteer import GazetteerError, load_gazetteer, read_gazetteer
+from gongkai.rules import gazetteer as gz
+from gongkai.rules.gazetteer import GazetteerError, load_gazetteer, read_gazetteer
 
 
 def test_shipped_file_has_township_level_with_codes_parents_and_provenance() -> None:
