@@ -190,6 +190,14 @@ def list_items(
             ProactiveItemRow.published_on >= date(year, 1, 1), ProactiveItemRow.published_on <= date(year, 12, 31)
         )
     rows = list(session.scalars(stmt.order_by(ProactiveItemRow.formed_on, ProactiveItemRow.id)))
+    return items_from_rows(session, rows, calendar)
+
+
+def items_from_rows(
+    session: Session, rows: Sequence[ProactiveItemRow], calendar: WorkCalendar | None = None
+) -> list[ProactiveItem]:
+    """Stored items as domain items, in the order given, with their review steps and publications (two queries
+    for all of them) and the 20-working-day deadline of 第二十六条."""
     ids = [r.id for r in rows]
     steps, pubs = _steps(session, ids), _publications(session, ids)
     cal = calendar_or_default(calendar)

@@ -25,7 +25,7 @@ from gongkai.desk.calendar import CalendarUnknown, WorkCalendar
 from gongkai.ledger.applications import find_application
 from gongkai.ledger.common import calendar_or_default, owned
 from gongkai.ledger.domain import Application, ProactiveItem, RegisterDocument, ReviewStep
-from gongkai.ledger.proactive import _publications, _steps, _to_domain
+from gongkai.ledger.proactive import items_from_rows
 from gongkai.store.errors import NotFound
 from gongkai.store.orm import ProactiveItemRow
 from gongkai.store.vocab import REVIEW_CHAIN, RegisterDocumentKind, ReviewDecision, ReviewStepKind
@@ -164,9 +164,7 @@ def get_item(
 ) -> ProactiveItem:
     """One of the agency's items with its review and publications; another agency's item does not exist here."""
     row = owned(session, ProactiveItemRow, agency_id, item_id, "主动公开事项")
-    steps = _steps(session, [row.id])[row.id]
-    pubs = _publications(session, [row.id])[row.id]
-    return _to_domain(row, steps, pubs, calendar_or_default(calendar))
+    return items_from_rows(session, [row], calendar)[0]
 
 
 def list_register(
@@ -192,12 +190,9 @@ def list_register(
             ProactiveItemRow.published_on.is_(None) | (ProactiveItemRow.published_on >= start),
         )
     rows = list(session.scalars(stmt.order_by(ProactiveItemRow.formed_on.desc(), ProactiveItemRow.id.desc())))
-    ids = [r.id for r in rows]
-    steps, pubs = _steps(session, ids), _publications(session, ids)
     lines = []
-    for row in rows:
-        line = register_line(_to_domain(row, steps[row.id], pubs[row.id], cal), today=today, calendar=cal,
-                             soon_days=soon_days)
+    for item in items_from_rows(session, rows, cal):
+        line = register_line(item, today=today, calendar=cal, soon_days=soon_days)
         refused_before = (
             start is not None and line.chain.stage is ChainStage.REFUSED
             and line.chain.current[-1].decided_at.date() < start
