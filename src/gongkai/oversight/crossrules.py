@@ -440,6 +440,7 @@ def store_cross_report_findings(
             "report_id": f.report_id, "position": position, "rule": f.rule, "kind": f.kind.value,
             "severity": f.severity.value, "message": f.message, "cells": list(f.cells), "printed": f.printed,
             "computed": f.computed, "location": f.location[:200],
+            "other_report_id": f.other_report_ids[0] if len(f.other_report_ids) == 1 else None,
             "fingerprint": fingerprint(f.rule, f.cells, agency, year, f.key or f.message),
         })
     if rows:

@@ -53,6 +53,14 @@ class ImportedFinding:
     location: str
     fingerprint: str
     review: FindingReview | None
+    other_report_id: int | None = None  # the one other report a cross-report finding compared this one with
+
+    @classmethod
+    def from_row(cls, f: ImportedFindingRow, review: FindingReviewRow | None) -> ImportedFinding:
+        return cls(
+            f.report_id, f.position, f.rule, f.kind, f.severity, f.message, tuple(f.cells), f.printed, f.computed,
+            f.location, f.fingerprint, _review(review) if review is not None else None, f.other_report_id,
+        )
 
 
 def _review(row: FindingReviewRow) -> FindingReview:
@@ -92,13 +100,7 @@ def report_findings(*, session: Session, report_id: int) -> list[ImportedFinding
         .where(ImportedFindingRow.report_id == report_id)
         .order_by(ImportedFindingRow.position)
     ).all()
-    return [
-        ImportedFinding(
-            f.report_id, f.position, f.rule, f.kind, f.severity, f.message, tuple(f.cells), f.printed, f.computed,
-            f.location, f.fingerprint, _review(r) if r is not None else None,
-        )
-        for f, r in rows
-    ]
+    return [ImportedFinding.from_row(f, r) for f, r in rows]
 
 
 __all__ = ["FindingReview", "ImportedFinding", "ReviewDecision", "report_findings", "review_finding"]

@@ -9,7 +9,6 @@ every version of its agency and year).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ from gongkai.oversight.copied import (
     normalise_narrative,
     template_sentences,
 )
-from gongkai.oversight.reviews import FindingReview, ImportedFinding, ReviewDecision
+from gongkai.oversight.reviews import ImportedFinding
 from gongkai.rules import Finding, Kind, Severity
 from gongkai.store.errors import NotFound
 from gongkai.store.orm_oversight import (
@@ -58,7 +57,6 @@ from gongkai.store.orm_oversight import (
 )
 
 COPIED_RULES = ("GK412", "GK413")
-OTHER_REPORT = re.compile(r"#(\d+)")  # the copied-text finding's location: “与报告 #12”
 MISSING_SHOWN = 200  # names listed per year on the overview; the count is always exact
 
 T = TypeVar("T")
@@ -428,15 +426,6 @@ def as_rule_finding(f: ImportedFinding) -> Finding:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _review(row: FindingReviewRow | None) -> FindingReview | None:
-    if row is None:
-        return None
-    return FindingReview(row.fingerprint, ReviewDecision(row.decision), row.comment, row.reviewer, row.reviewed_at)
-
-
-def _imported(f: ImportedFindingRow, review: FindingReviewRow | None) -> ImportedFinding:
-    return ImportedFinding(f.report_id, f.position, f.rule, f.kind, f.severity, f.message, tuple(f.cells), f.printed,
-                           f.computed, f.location, f.fingerprint, _review(review))
 
 
 def _findings(session: Session, where: Any) -> list[ImportedFinding]:
@@ -446,15 +435,12 @@ def _findings(session: Session, where: Any) -> list[ImportedFinding]:
         .where(where)
         .order_by(ImportedFindingRow.report_id, ImportedFindingRow.position)
     ).all()
-    return [_imported(f, r) for f, r in rows]
+    return [ImportedFinding.from_row(f, r) for f, r in rows]
 
 
 def other_report(f: ImportedFinding) -> int | None:
-    """The other report of a copied-text finding (its location reads “与报告 #12”), else None."""
-    if f.rule not in COPIED_RULES:
-        return None
-    found = OTHER_REPORT.search(f.location) or OTHER_REPORT.search(f.message)
-    return int(found.group(1)) if found else None
+    """The other report of a copied-text finding, else None."""
+    return f.other_report_id if f.rule in COPIED_RULES else None
 
 
 def findings(
@@ -498,7 +484,7 @@ def findings(
     ).all()
     items = []
     for row in rows:
-        item = _imported(row[0], row[1])
+        item = ImportedFinding.from_row(row[0], row[1])
         items.append(FindingEntry(item, row.agency_id, row.agency, row.year, row.version, other_report(item)))
     return Listing(tuple(items), int(total), page, per_page)
 
@@ -518,7 +504,7 @@ def findings_of(*, session: Session, fingerprint: str) -> list[FindingEntry]:
         raise NotFound("问题", fingerprint)
     out = []
     for row in rows:
-        item = _imported(row[0], row[1])
+        item = ImportedFinding.from_row(row[0], row[1])
         out.append(FindingEntry(item, row.agency_id, row.agency, row.year, row.version, other_report(item)))
     return out
 

@@ -178,6 +178,8 @@ class ImportedFindingRow(Base):
     computed: Mapped[Decimal | None] = mapped_column(CELL_VALUE)
     location: Mapped[str] = mapped_column(String(200), default="")  # where in the source (第12行 …)
     fingerprint: Mapped[str] = mapped_column(String(64))
+    # A cross-report finding compared with exactly one other report (copied text): that report.
+    other_report_id: Mapped[int | None] = mapped_column(ForeignKey("oversight_reports.id"))
 
 
 class FindingReviewRow(Base):
