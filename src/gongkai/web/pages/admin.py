@@ -14,9 +14,9 @@ through the request's session, which carries the signed-in user as the actor.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -55,6 +55,7 @@ SystemAdministrator = Annotated[User, Depends(require_roles(Role.SYSTEM_ADMIN))]
 FormText = Annotated[str, Form()]
 FormList = Annotated[list[str] | None, Form()]
 Errors = dict[str, str]
+T = TypeVar("T")
 PER_PAGE = 50
 AGENCY_FIELDS = {"name": "机关名称", "kind": "类别", "abbreviation": "简称", "region": "地区", "parent_id": "上级机关"}
 
@@ -120,6 +121,30 @@ def _refusal_field(exc: InvalidRecord) -> str:
     if text.startswith("须填写姓名") or text.startswith("姓名"):
         return "name"
     return "roles"
+
+
+def _attempt(
+    session: Session,
+    errors: Errors,
+    call: Callable[[], T],
+    *,
+    refused: str | Callable[[InvalidRecord], str],
+    missing: tuple[str, str] | None = None,
+) -> T | None:
+    """Run a ledger or accounts function for a form; when it refuses, undo what this request staged and put
+    the refusal beside the field it is about (``refused``: the field, or how to tell it from the refusal;
+    ``missing``: the field and message when a chosen record does not exist). None when it refused."""
+    try:
+        return call()
+    except NotFound:
+        if missing is None:
+            raise
+        session.rollback()
+        errors[missing[0]] = missing[1]
+    except InvalidRecord as exc:
+        session.rollback()
+        errors[refused if isinstance(refused, str) else refused(exc)] = str(exc)
+    return None
 
 
 def _scope(user: User, asked: str | None) -> int | None:
@@ -220,16 +245,13 @@ def user_create(
     if password != password2:
         errors["password2"] = "「确认密码」与密码不一致"
     if not errors:
-        try:
-            account = create_user(session=session, username=username, name=name, password=password,
-                                  roles=chosen, agency_id=agency_id)
-        except NotFound:
-            session.rollback()
-            errors["agency"] = "「所属机关」不存在"
-        except InvalidRecord as exc:
-            session.rollback()
-            errors[_refusal_field(exc)] = str(exc)
-        else:
+        account = _attempt(
+            session, errors,
+            lambda: create_user(session=session, username=username, name=name, password=password, roles=chosen,
+                                agency_id=agency_id),
+            refused=_refusal_field, missing=("agency", "「所属机关」不存在"),
+        )
+        if account is not None:
             flash(request, f"已创建账号“{account.username}”（{account.name}，{account.role_labels}）")
             return _redirect(f"/admin/users/{account.id}")
     return _new_user_page(request, session, user, errors=errors, form=form)
@@ -271,15 +293,12 @@ def user_roles(
     if agency_error:
         errors["agency"] = agency_error
     if not errors:
-        try:
-            changed = set_roles(session=session, user_id=account.id, roles=chosen, agency_id=agency_id)
-        except NotFound:
-            session.rollback()
-            errors["agency"] = "「所属机关」不存在"
-        except InvalidRecord as exc:
-            session.rollback()
-            errors["roles"] = str(exc)
-        else:
+        changed = _attempt(
+            session, errors,
+            lambda: set_roles(session=session, user_id=account.id, roles=chosen, agency_id=agency_id),
+            refused="roles", missing=("agency", "「所属机关」不存在"),
+        )
+        if changed is not None:
             flash(request, f"已修改“{changed.username}”的角色：{changed.role_labels}")
             return _redirect(f"/admin/users/{changed.id}")
     return _user_page(request, session, user, account, errors=errors, form=form)
@@ -319,12 +338,10 @@ def user_password(
     if password != password2:
         errors["password2"] = "「确认密码」与新密码不一致"
     else:
-        try:
-            set_password(session=session, user_id=account.id, password=password)
-        except InvalidRecord as exc:
-            session.rollback()
-            errors["password"] = str(exc)
-        else:
+        if _attempt(
+            session, errors, lambda: set_password(session=session, user_id=account.id, password=password),
+            refused="password",
+        ) is not None:
             flash(request, f"已为“{account.username}”设置新密码；该账号已登录的会话已结束，请把新密码当面或电话告知本人")
             return _redirect(f"/admin/users/{account.id}")
     return _user_page(request, session, user, account, errors=errors)
@@ -371,15 +388,11 @@ def agency_create(
             field = "parent" if key == "parent_id" else key
             errors.setdefault(field, f"「{AGENCY_FIELDS.get(key, key)}」{problem(err)}")
     else:
-        try:
-            created = create_agency(session=session, data=data)
-        except NotFound:
-            session.rollback()
-            errors["parent"] = "「上级机关」不存在"
-        except InvalidRecord as exc:
-            session.rollback()
-            errors["name"] = str(exc)
-        else:
+        created = _attempt(
+            session, errors, lambda: create_agency(session=session, data=data),
+            refused="name", missing=("parent", "「上级机关」不存在"),
+        )
+        if created is not None:
             flash(request, f"已新建机关“{created.name}”（编号 {created.id}）")
             return _redirect("/admin/agencies")
     return _agencies_page(request, session, errors=errors, form=form)
