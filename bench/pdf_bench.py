@@ -1,11 +1,17 @@
 """PDF reader throughput and memory on the corpus PDFs, on one core.
 
-    .venv/bin/python bench/pdf_bench.py [--seconds 5] [--compare]
+    .venv/bin/python bench/pdf_bench.py [--seconds 5] [--compare] [--hostile [NAME ...]]
 
 Prints pages per second for the reader alone (``read_document``) and for the whole parse (``read``), then
 the peak traced Python memory of one pass and the process's max RSS. ``--compare`` also times the raw
 character extraction of pdfplumber and pypdfium2 (the measurement behind the library choice documented in
 ``gongkai.readers.pdf``).
+
+``--hostile`` reads instead each hand-built hostile PDF of ``tests/fuzz/hostile_pdfs.py`` (or those named)
+in the fuzz sandbox, as the contract measures it (a fresh child under a 1 GiB address-space limit), and
+prints its size, the outcome, the child's CPU time and peak RSS, and the CPU the contract allows; then, read
+in this process, the work units the reader's budget charged (``gongkai.readers.pdfsafe``) and the CPU per
+unit, the figure the unit costs are set from.
 """
 
 from __future__ import annotations
@@ -14,15 +20,18 @@ import argparse
 import io
 import resource
 import statistics
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from gongkai.readers import read, read_document
+from gongkai.errors import GongkaiError
+from gongkai.readers import pdfsafe, read, read_document
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
 
 
 def _rate(fn: Callable[[], object], pages: int, seconds: float) -> tuple[float, float]:
@@ -63,11 +72,58 @@ def _pdfium_chars(data: bytes) -> int:
     return n
 
 
+def _units(data: bytes, name: str) -> tuple[float, int]:
+    """CPU seconds and budget units of one read in this process."""
+    budgets: list[pdfsafe.WorkBudget] = []
+    original = pdfsafe.WorkBudget.__init__
+
+    def remember(self: pdfsafe.WorkBudget, *args: object) -> None:
+        original(self, *args)  # type: ignore[arg-type]
+        budgets.append(self)
+
+    pdfsafe.WorkBudget.__init__ = remember  # type: ignore[method-assign]
+    start = time.process_time()
+    try:
+        read(data, format="pdf", name=name)
+    except GongkaiError:
+        pass
+    finally:
+        pdfsafe.WorkBudget.__init__ = original  # type: ignore[method-assign]
+    cpu = time.process_time() - start
+    return cpu, (sum(budgets[-1].spent()[0].values()) if budgets else 0)
+
+
+def hostile(names: list[str]) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.fuzz.harness import Sandbox, cpu_bound
+    from tests.fuzz.hostile_pdfs import HOSTILE_PDFS
+
+    box = Sandbox([SHARED / "corpus" / "002.pdf"])
+    print(f"{'file':28} {'bytes':>8} {'outcome':22} {'cpu s':>6} {'bound':>5} {'rss MB':>6} {'units M':>7} {'µs/unit':>7}")
+    try:
+        for name in names or sorted(HOSTILE_PDFS):
+            data = HOSTILE_PDFS[name]()
+            out = box.read(data, "pdf", f"{name}.pdf")
+            cpu, units = _units(data, f"{name}.pdf")
+            per = f"{cpu * 1e6 / units:7.2f}" if units else f"{'-':>7}"
+            print(
+                f"{name:28} {len(data):8d} {(out.error_type or out.kind):22} {out.cpu:6.2f} "
+                f"{cpu_bound(len(data)):5.1f} {out.max_rss >> 20:6d} {units / 1e6:7.2f} {per}",
+                flush=True,
+            )
+    finally:
+        box.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=3.0, help="time to spend per file and measure")
     parser.add_argument("--compare", action="store_true", help="also time raw pdfplumber / pypdfium2 chars")
+    parser.add_argument("--hostile", nargs="*", metavar="NAME", help="read the hostile PDFs (all, or those named)")
     args = parser.parse_args()
+    if args.hostile is not None:
+        hostile(args.hostile)
+        return
     files = sorted((SHARED / "corpus").glob("*.pdf"))
     if not files:
         raise SystemExit(f"no PDFs in {SHARED / 'corpus'}")

@@ -611,21 +611,42 @@ def stream(body: bytes, extra: str = "", compress: bool = False) -> bytes:
     return f"<< /Length {len(body)}{extra} >>\nstream\n".encode() + body + b"\nendstream"
 
 
+def encode_content(body: bytes, encoding: str) -> tuple[bytes, str]:
+    """``body`` under one of the stream filters the PDF reader decodes itself: the bytes and the /Filter."""
+    if encoding == "lzw":
+        from tests.fuzz.hostile_pdfs import lzw_encode
+
+        return lzw_encode(body), " /Filter /LZWDecode"
+    if encoding == "runlength":
+        runs = b"".join(bytes([len(body[i : i + 128]) - 1]) + body[i : i + 128] for i in range(0, len(body), 128))
+        return runs + b"\x80", " /Filter /RunLengthDecode"
+    if encoding == "hex-flate":
+        return zlib.compress(body).hex().encode() + b">", " /Filter [/ASCIIHexDecode /FlateDecode]"
+    return body, ""
+
+
 def pdf_page(
     content: bytes,
     media_box: str = "0 0 595 842",
     image: tuple[str, str, bytes, str] | None = None,
     compress: bool = False,
+    encoding: str = "",
 ) -> bytes:
     """A one-page PDF: Helvetica text and drawing in ``content``; ``image`` = (width, height, data, filter)
-    adds an image XObject ``/Im1`` the content may paint."""
+    adds an image XObject ``/Im1`` the content may paint; ``encoding`` names another filter for the content
+    (``encode_content``)."""
     resources = "/Font << /F1 4 0 R >>"
+    if encoding:
+        body, filters = encode_content(content, encoding)
+        content_stream = stream(body, filters)
+    else:
+        content_stream = stream(content, compress=compress)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"",  # the page, below
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        stream(content, compress=compress),
+        content_stream,
     ]
     if image is not None:
         width, height, data, filters = image
@@ -645,7 +666,7 @@ PDF_NUMBERS = ("0", "-595", "1e10", "99999999999999999999", "14400", "3.4e38", "
 def _pdf_content(draw: st.DrawFn) -> bytes:
     ops = []
     for _ in range(draw(st.integers(0, 40))):
-        kind = draw(st.sampled_from(("text", "rect", "line", "image", "junk", "nest")))
+        kind = draw(st.sampled_from(("text", "rect", "line", "image", "junk", "nest", "string", "inline", "operands")))
         x, y = draw(st.sampled_from(PDF_NUMBERS)), draw(st.sampled_from((*PDF_NUMBERS, "100", "700")))
         if kind == "text":
             text = draw(st.sampled_from(("Total", "123", "(", "\\", "9" * 200, "\\377\\376"))).replace("(", "\\(")
@@ -659,6 +680,14 @@ def _pdf_content(draw: st.DrawFn) -> bytes:
             ops.append(f"q {x} 0 0 {y} 0 0 cm /Im1 Do Q")
         elif kind == "nest":
             ops.append("q " * draw(st.integers(1, 3000)) + "Q " * draw(st.integers(0, 10)))
+        elif kind == "string":  # escapes and nested parentheses (quadratic in pdfminer's own tokenizer)
+            piece = draw(st.sampled_from(("\\101", "\\(", "(x)", "\\\n", "\\777", "#41")))
+            ops.append(f"BT /F1 1 Tf 10 10 Td ({piece * draw(st.integers(1, 20_000))}) Tj ET")
+        elif kind == "inline":  # data that keeps nearly ending the image
+            data = draw(st.sampled_from(("E", "EI", "E\n", "\x00")))
+            ops.append(f"BI /W 9 /H 9 /BPC 8 /CS /G ID {data * draw(st.integers(1, 20_000))} EI")
+        elif kind == "operands":
+            ops.append("1 " * draw(st.integers(1, 50_000)) + "w " * draw(st.integers(0, 50_000)))
         else:
             ops.append(draw(st.sampled_from(("[[[[[[[[[[", "<< /A << /B <<", ") Tj", "BI /W 99999 /H 99999 ID \xff EI", "1 0 0 1 cm" * 100))))
     return "\n".join(ops).encode("latin-1", errors="replace")
@@ -675,7 +704,8 @@ def generated_pdfs(draw: st.DrawFn) -> bytes:
         data = draw(st.sampled_from((b"", b"\0" * 100, zlib.compress(b"\0" * 100_000))))
         filters = " /Filter /FlateDecode" if data[:1] == b"x" else ""
         image = (side, side, data, filters)
-    data = pdf_page(draw(_pdf_content()), box, image, compress=draw(st.booleans()))
+    encoding = draw(st.sampled_from(("", "", "lzw", "runlength", "hex-flate")))
+    data = pdf_page(draw(_pdf_content()), box, image, compress=draw(st.booleans()), encoding=encoding)
     if draw(st.integers(0, 3)) == 0:
         data = draw(mutate(data, []))
     return data

@@ -89,6 +89,12 @@ class OcrSettings:
 
     dpi: int = 200  # render resolution: table text of 9–10.5 pt is 25–30 px high, what the recogniser wants
     max_pages: int = 60  # scanned pages read per document; the rest get a note
+    # A scanned page carries its own image: even a bilevel CCITT or JBIG2 page at 200 dpi takes some 10 KB. A
+    # file with fewer bytes per scanned page draws one image on many pages — a 1.5 KB file of three blank
+    # "scans" cost 39 s of recognition. Only ``len(file) // min_bytes_per_page`` scanned pages (at least one)
+    # are read; the rest get a note. Recognition costs some 10 s of CPU a page on a 2-core machine, far beyond
+    # the readers' 5 s per MB: this bound keeps it in proportion to what the file really holds.
+    min_bytes_per_page: int = 8_000
     max_pixels: int = 40_000_000  # one page image (an A4 page at 200 dpi is 3.9 million)
     max_ink_share: float = 0.5  # a page darker than this is not text on paper (a photo, an inverted scan)
     min_rule_pt: float = 36.0  # a ruling line is a straight run of ink at least this long (glyph strokes of a
@@ -102,7 +108,7 @@ class OcrSettings:
     def __post_init__(self) -> None:
         if not 50 <= self.dpi <= 600:
             raise ValueError("dpi must be between 50 and 600")
-        for name in ("max_pages", "max_pixels"):
+        for name in ("max_pages", "max_pixels", "min_bytes_per_page"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
 
@@ -487,12 +493,17 @@ def ocr_pdf_pages(
     notes: list[str] = []
     if not numbers:
         return [], notes
-    todo = list(numbers)[: settings.max_pages]
+    by_size = max(1, len(data) // settings.min_bytes_per_page)
+    limit = min(settings.max_pages, by_size)
+    todo = list(numbers)[:limit]
     if len(numbers) > len(todo):
-        skipped = list(numbers)[settings.max_pages :]
-        notes.append(
-            f"扫描页超过 OCR 上限 {settings.max_pages} 页，第{skipped[0]}页起的{len(skipped)}页未识别，内容未读取"
+        skipped = list(numbers)[limit:]
+        why = (
+            f"扫描页超过 OCR 上限 {settings.max_pages} 页"
+            if limit == settings.max_pages
+            else f"文件仅 {len(data)} 字节，不足以容纳 {len(numbers)} 页扫描图像（疑似同一图像重复使用），只识别前 {limit} 页"
         )
+        notes.append(f"{why}，第{skipped[0]}页起的{len(skipped)}页未识别，内容未读取")
     try:
         ocr = engine if engine is not None else default_engine()
     except OcrUnavailable as exc:

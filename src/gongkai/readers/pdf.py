@@ -21,6 +21,11 @@ bulk run over many thousands of PDFs could move character and path extraction to
 pdfplumber mis-decodes UTF-16LE metadata (002's Title comes out as ``ÿþ*mýl…``); the raw bytes are decoded
 here instead. A truncated file fails in both libraries alike (its cross-reference stream is cut off).
 
+A PDF can ask for far more work than its size suggests (compression bombs in any filter, millions of
+drawing operators, forms drawn inside forms, fonts whose tables expand to billions of entries):
+``gongkai.readers.pdfsafe`` bounds every decoded stream and charges a work budget proportional to the file's
+size for everything pdfminer and pdfplumber do, and refuses the file as ``HostileInput`` once it is spent.
+
 Pages without a text layer (scans: nothing but an image) are read by OCR (``gongkai.readers.ocr``) into the
 same page layout, page by page, so a PDF mixing printed and scanned pages reads as one document; the pages
 read so are listed in ``PdfSourceDocument.ocr_pages`` and every cell read from pixels carries its OCR
@@ -64,13 +69,11 @@ if TYPE_CHECKING:
     from gongkai.readers.ocr import OcrEngine, OcrSettings
 
 READER = "pdf"
-MAX_CHARS_PER_PAGE = 200_000  # a real report page holds a few thousand glyphs
-# Drawing instructions, decoded. pdfminer and pdfplumber spend about 80 µs of CPU per path or glyph, so the cost
-# of a page is its instruction count, not its file size: 6 KB of flate inflated to 200 000 ``m l S`` paths took
-# 16 s. Report pages of the corpus hold 4–42 KB each; the bounds are over ten times that and cap the worst case
-# at about 3 s per page and 20 s per document.
+# Drawing instructions of one page, decoded. The cost of a page is its instruction count, not its file size
+# (6 KB of flate inflated to 200 000 ``m l S`` paths took 16 s); the work budget of ``pdfsafe`` meters all of
+# it, this bound only refuses an absurd page before anything interprets it. Report pages of the corpus hold
+# 4–42 KB each.
 MAX_CONTENT_PER_PAGE = 512 * 1024
-MAX_CONTENT_PER_DOCUMENT = 3 * 1024 * 1024
 TITLE_SIZE_RATIO = 1.2  # a title line is set at least this much larger than the body text
 COLUMN_TOLERANCE = 8.0  # points: column edges of a table continued on the next page may shift this much
 
@@ -110,30 +113,32 @@ def read_pdf_document(
     layouts: list[PageLayout] = []
     scans: list[int] = []
     check_pdf_streams(data, source, limits)  # flate bombs, before pdfminer inflates anything unbounded
-    content = 0
-    with _open(data, source) as pdf:
-        pages = _pages(pdf, source, limits)
+    budget = pdfsafe.WorkBudget(source, len(data), limits)
+    with pdfsafe.working(budget), _open(data, source, budget) as pdf:
+        pages = _pages(pdf, source, limits, budget)
         doc.pages = len(pages)
         doc.title_hint = _title_hint(pdf)
+        budget.check()
         for number, page in enumerate(pages, start=1):
             try:
-                content += _content_size(page, number, source)
-                if content > MAX_CONTENT_PER_DOCUMENT:
-                    raise HostileInput(
-                        source, f"PDF 的绘制指令合计超过 {MAX_CONTENT_PER_DOCUMENT // 1024 // 1024} MB，拒绝读取"
-                    )
-                if len(page.chars) > MAX_CHARS_PER_PAGE:
-                    raise HostileInput(source, f"第{number}页有{len(page.chars)}个字符，超过上限{MAX_CHARS_PER_PAGE}")
+                budget.charge("page", pdfsafe.PAGE)
+                _content_size(page, number, source)
+                pdfsafe.interpret_page(page, budget)
                 layout = read_page(page, number)
             except ReadError:
                 raise
             except (RecursionError, MemoryError) as exc:
+                budget.check()
                 raise HostileInput(source, f"第{number}页内容异常庞大或嵌套过深，拒绝读取") from exc
             except Exception as exc:  # a broken content stream: keep the other pages
+                budget.check()  # unless it broke on the budget (pdfminer wraps or swallows some errors)
                 doc.notes.append(f"第{number}页无法解析（{_reason(exc)}），已跳过")
                 continue
             finally:
                 page.close()
+            budget.check()
+            cells = sum(len(row) for item in layout.items if isinstance(item, PageTable) for row in item.rows)
+            budget.charge("table", cells * pdfsafe.CELL, cells)  # after the page: its grid points are bounded
             doc.notes.extend(layout.notes)
             if not layout.items and layout.images:  # nothing but a picture (and perhaps a page number)
                 scans.append(number)
@@ -172,10 +177,12 @@ def _read_scans(
 
 def debug_page_image(data: bytes, page: int, out_png: str, resolution: int = 110) -> None:
     """Draw the ruling lines and table cells this reader finds on one page (1-based) into a PNG."""
-    with _open(data, "<debug>") as pdf:
+    budget = pdfsafe.WorkBudget("<debug>", len(data), ReadLimits())
+    with pdfsafe.working(budget), _open(data, "<debug>", budget) as pdf:
         if not 1 <= page <= len(pdf.pages):
             raise ReadError("<debug>", f"没有第{page}页（共{len(pdf.pages)}页）")
         target = pdf.pages[page - 1]
+        pdfsafe.interpret_page(target, budget)
         image = target.to_image(resolution=resolution)
         settings = table_settings(target)
         if settings is not None:
@@ -189,18 +196,23 @@ def debug_page_image(data: bytes, page: int, out_png: str, resolution: int = 110
 
 
 @contextmanager
-def _open(data: bytes, source: str) -> Iterator[Any]:
+def _open(data: bytes, source: str, budget: pdfsafe.WorkBudget) -> Iterator[Any]:
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
-    pdfsafe.install()  # pdfminer's corrupt-stream inflater is quadratic; ours gives the same bytes linearly
+    pdfsafe.install()  # bounded decoding, metered parsing, linear-time strings (see pdfsafe)
     try:
         pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
+    except ReadError:
+        raise
     except PdfminerException as exc:
+        budget.check()
         raise _open_error(source, exc.args[0] if exc.args else exc) from exc
     except (RecursionError, MemoryError) as exc:
+        budget.check()
         raise HostileInput(source, "PDF 结构嵌套过深或过大，拒绝读取") from exc
     except Exception as exc:
+        budget.check()
         raise _open_error(source, exc) from exc
     try:
         yield pdf
@@ -241,7 +253,7 @@ def _reason(exc: object) -> str:
     return text[:80]
 
 
-def _pages(pdf: Any, source: str, limits: ReadLimits) -> list[Any]:
+def _pages(pdf: Any, source: str, limits: ReadLimits, budget: pdfsafe.WorkBudget) -> list[Any]:
     from pdfminer.pdfpage import PDFPage
 
     try:
@@ -252,8 +264,10 @@ def _pages(pdf: Any, source: str, limits: ReadLimits) -> list[Any]:
     except ReadError:
         raise
     except (RecursionError, MemoryError) as exc:
+        budget.check()
         raise HostileInput(source, "PDF 页面树嵌套过深或过大，拒绝读取") from exc
     except Exception as exc:
+        budget.check()
         raise _open_error(source, exc.args[0] if exc.args else exc) from exc
 
 

@@ -12,11 +12,13 @@ on from the previous page; those gaps are closed before pdfplumber's table finde
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from gongkai.extract.values import is_value_text
@@ -36,7 +38,12 @@ TABLE_SETTINGS: dict[str, Any] = {
 }
 MAX_RULE_WIDTH = 3.0  # a filled bar thinner than this is a ruling line
 MARGIN_SHARE = 0.12  # top/bottom share of the page where page numbers and running heads live
-MAX_EDGES = 6000  # ruling segments on one page; a dense drawing (a chart, a map) is not searched for tables
+# Ruling on one page beyond which the page is not searched for tables (a dense drawing: a chart, a map).
+# Report pages have a few dozen segments and under 20 × 20 grid points. Finding the borders a page break cut
+# off compares vertical and horizontal segments pairwise, and pdfplumber's cell finder is quadratic in the
+# grid points (60 × 60 points took 1 s of its 9 s), so both are bounded well above real tables.
+MAX_EDGES = 2000
+MAX_GRID_POINTS = 1200  # distinct row lines × distinct column lines
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -240,13 +247,16 @@ def is_page_marker(line: TextLine, page_height: float) -> bool:
 
 def read_page(page: Any, number: int) -> PageLayout:
     """The text lines and tables of one pdfplumber page, in reading order."""
-    chars = [c for c in page.dedupe_chars(tolerance=1).chars if str(c.get("text", ""))]
+    chars = [c for c in dedupe_chars(page.chars, tolerance=1) if str(c.get("text", ""))]
     height = float(page.height)
     notes: list[str] = []
     horizontal, vertical = visible_edges(page)
     settings = None
+    points = _lines(e["top"] for e in horizontal) * _lines(e["x0"] for e in vertical)
     if len(horizontal) + len(vertical) > MAX_EDGES:
         notes.append(f"第{number}页有{len(horizontal) + len(vertical)}条线段，超过上限{MAX_EDGES}，未识别表格")
+    elif points > MAX_GRID_POINTS:
+        notes.append(f"第{number}页的表格线构成约{points}个交点，超过上限{MAX_GRID_POINTS}，未识别表格")
     else:
         settings = settings_for(horizontal, vertical)
     tables = find_tables(page, chars, number, settings)
@@ -276,6 +286,43 @@ def read_page(page: Any, number: int) -> PageLayout:
     items: list[Item] = [*body, *tables]
     items.sort(key=lambda it: (it.top, it.bbox[0]))
     return PageLayout(number, float(page.width), height, items, markers, len(chars), len(page.images), notes)
+
+
+def dedupe_chars(chars: Sequence[Obj], tolerance: float = 1) -> list[Obj]:
+    """pdfplumber's ``Page.dedupe_chars(tolerance=…).chars``: characters printed twice at (nearly) the same
+    place (the same text, font and size) kept once, in page order.
+
+    pdfplumber restores the page order with ``sorted(…, key=chars.index)``, a linear search per character:
+    20 000 characters on one page took 11 s. Here each kept character finds its first equal one among those
+    at its exact position, which gives the same order in linear time."""
+    from pdfplumber.utils.clustering import cluster_objects
+
+    key = itemgetter("upright", "text", "fontname", "size")
+    pos_key = itemgetter("doctop", "x0")
+    kept: list[Obj] = []
+    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
+        for y_cluster in cluster_objects(list(group), itemgetter("doctop"), tolerance):
+            for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), tolerance):
+                kept.append(sorted(x_cluster, key=pos_key)[0])
+    at: dict[tuple[Any, Any, Any], list[int]] = {}
+    for i, ch in enumerate(chars):
+        at.setdefault((ch.get("text"), ch.get("doctop"), ch.get("x0")), []).append(i)
+
+    def first_equal(ch: Obj) -> int:  # what ``chars.index(ch)`` finds
+        return next(i for i in at[(ch.get("text"), ch.get("doctop"), ch.get("x0"))] if chars[i] == ch)
+
+    return sorted(kept, key=first_equal)
+
+
+def _lines(positions: Iterable[float]) -> int:
+    """Distinct ruling positions, those within ``SNAP`` of the previous one counted once."""
+    count = 0
+    last = None
+    for pos in sorted(float(p) for p in positions):
+        if last is None or pos > last + SNAP:
+            count += 1
+        last = pos
+    return count
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -433,6 +480,9 @@ def grid_tables(found_tables: Iterable[Any], number: int, has_text: Callable[[BB
         tops = [float(next(c for c in row.cells if c is not None)[1]) for row in rows]
         bottoms = [*tops[1:], bottom]
         cells = [tuple(float(v) for v in c) for c in found.cells]
+        by_column = [  # per column, the cells its middle crosses (in pdfplumber's order)
+            [c for c in cells if c[0] <= (left + right) / 2 <= c[2]] for left, right in itertools.pairwise(columns)
+        ]
         made: dict[tuple[float, ...], TableCell] = {}
         grid: list[list[TableCell]] = []
         for row, row_top, row_bottom in zip(rows, tops, bottoms, strict=True):
@@ -443,8 +493,8 @@ def grid_tables(found_tables: Iterable[Any], number: int, has_text: Callable[[BB
                     made[bbox] = TableCell("", bbox, number)
                     out_row.append(made[bbox])
                     continue
-                spot = ((columns[i] + columns[i + 1]) / 2, (row_top + row_bottom) / 2)
-                owner = next((c for c in cells if c[0] <= spot[0] <= c[2] and c[1] <= spot[1] <= c[3]), None)
+                middle = (row_top + row_bottom) / 2
+                owner = next((c for c in by_column[i] if c[1] <= middle <= c[3]), None) if i < len(by_column) else None
                 origin = made.get(owner) if owner is not None else None
                 if owner is not None and origin is not None:
                     out_row.append(TableCell("", origin.bbox, number, spanned=True, owner=origin))
@@ -462,14 +512,34 @@ def _inside(ch: Obj, bbox: BBox, pad: float = 0.5) -> bool:
 
 
 def _fill_table(table: PageTable, chars: Sequence[Obj]) -> set[int]:
-    """Write each cell's text from the characters inside it; the indexes of the characters used."""
-    inside = [(i, c) for i, c in enumerate(chars) if _inside(c, table.bbox, pad=1.0)]
+    """Write each cell's text from the characters inside it; the indexes of the characters used.
+
+    A cell takes the characters not taken by an earlier cell whose centre lies in its box. The characters
+    are first put in the grid bands (columns × rows) their centre falls in, so a cell looks only at those of
+    the bands it covers: comparing every cell with every character took 6 s for 60 × 60 cells."""
+    xs = sorted({float(v) for row in table.rows for cell in row for v in (cell.bbox[0], cell.bbox[2])})
+    ys = sorted({float(v) for row in table.rows for cell in row for v in (cell.bbox[1], cell.bbox[3])})
+    bands: dict[tuple[int, int], list[int]] = {}
+    for i, ch in enumerate(chars):
+        if not _inside(ch, table.bbox, pad=1.0):
+            continue
+        mx = (float(ch["x0"]) + float(ch["x1"])) / 2
+        my = (float(ch["top"]) + float(ch["bottom"])) / 2
+        # a centre on a grid line lies in the bands on both sides of it
+        for col in range(bisect.bisect_left(xs, mx) - 1, bisect.bisect_right(xs, mx)):
+            for row in range(bisect.bisect_left(ys, my) - 1, bisect.bisect_right(ys, my)):
+                bands.setdefault((col, row), []).append(i)
     used: set[int] = set()
-    for row in table.rows:
-        for cell in row:
+    for table_row in table.rows:
+        for cell in table_row:
             if cell.spanned:
                 continue
-            mine = [(i, c) for i, c in inside if i not in used and _inside(c, cell.bbox, pad=0.0)]
+            x0, top, x1, bottom = cell.bbox
+            found: set[int] = set()
+            for col in range(bisect.bisect_left(xs, x0) - 1, bisect.bisect_right(xs, x1)):
+                for row in range(bisect.bisect_left(ys, top) - 1, bisect.bisect_right(ys, bottom)):
+                    found.update(bands.get((col, row), ()))
+            mine = [(i, chars[i]) for i in sorted(found) if i not in used and _inside(chars[i], cell.bbox, pad=0.0)]
             used.update(i for i, _ in mine)
             text = join_lines(join_chars(line) for line in cluster_lines(c for _, c in mine))
             cell.text = cell.raw = text
