@@ -17,13 +17,16 @@ client counts too) to the last byte of the answer.
 
 Afterwards it reads the database: every application answered 303 must be stored exactly once (each carries a
 unique marker in its 所需信息), none may be stored twice, and applications stored whose answer was lost
-(a time-out) are counted. Nothing here is asserted by the tests: the bench prints figures.
+(a time-out) are counted. It also prints the CPU time the server processes (uvicorn's supervisor and its
+workers) and the load generator used during the measured run, per request: the machine's cores are shared by
+both. Nothing here is asserted by the tests: the bench prints figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import re
@@ -57,6 +60,12 @@ class Server:
     process: subprocess.Popen[bytes]
     workdir: Path
 
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time so far of the server and its worker processes (Linux /proc)."""
+        from web_load import Server as Measured  # the same /proc reading as the workbench bench
+
+        return Measured(self.url, self.process).cpu_seconds()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -88,7 +97,9 @@ def start_server(workers: int) -> Server:
         while time.monotonic() - started < START_SECONDS and process.poll() is None:
             try:
                 if client.get(server.url + "/apply").status_code == 200:
-                    print(f"server ready in {time.monotonic() - started:.1f} s: {server.url}, {workers} workers")
+                    print(
+                        f"server ready in {time.monotonic() - started:.1f} s: {server.url}, {workers} workers"
+                    )
                     return server
             except httpx2.TransportError:
                 pass
@@ -115,6 +126,7 @@ class Run:
     answered_303: list[str] = field(default_factory=list)
     submitted: list[str] = field(default_factory=list)
     late_starts: int = 0
+    sent: int = 0
 
 
 async def seed_pairs(base: str, agencies: list[int], count: int, run_id: str) -> list[tuple[str, str]]:
@@ -126,10 +138,13 @@ async def seed_pairs(base: str, agencies: list[int], count: int, run_id: str) ->
             form = await browser.get(f"/apply/{agency}")
             token = CSRF_FIELD.search(form.text)
             assert token is not None, "no CSRF token on the application form"
-            sent = await browser.post(f"/apply/{agency}",
-                                      data=application_form(token.group(1), f"bench-{run_id}-seed-{n}", n))
+            sent = await browser.post(
+                f"/apply/{agency}", data=application_form(token.group(1), f"bench-{run_id}-seed-{n}", n)
+            )
             if sent.status_code != 303:
-                raise SystemExit(f"seeding application {n} failed: HTTP {sent.status_code}\n{sent.text[:600]}")
+                raise SystemExit(
+                    f"seeding application {n} failed: HTTP {sent.status_code}\n{sent.text[:600]}"
+                )
             receipt = (await browser.get("/apply/done")).text
             number, code = NUMBER.search(receipt), CODE.search(receipt)
             if number is None or code is None:
@@ -138,8 +153,17 @@ async def seed_pairs(base: str, agencies: list[int], count: int, run_id: str) ->
     return pairs
 
 
-async def one(client: httpx2.AsyncClient, run: Run, kind: str, n: int, due: float, token: str, agency: int,
-              pair: tuple[str, str], run_id: str) -> None:
+async def one(
+    client: httpx2.AsyncClient,
+    run: Run,
+    kind: str,
+    n: int,
+    due: float,
+    token: str,
+    agency: int,
+    pair: tuple[str, str],
+    run_id: str,
+) -> None:
     marker = f"bench-{run_id}-{n}"
     try:
         if kind == "form":
@@ -152,7 +176,9 @@ async def one(client: httpx2.AsyncClient, run: Run, kind: str, n: int, due: floa
             if ok:
                 run.answered_303.append(marker)
         else:
-            answer = await client.post("/status", data={"csrf_token": token, "number": pair[0], "code": pair[1]})
+            answer = await client.post(
+                "/status", data={"csrf_token": token, "number": pair[0], "code": pair[1]}
+            )
             ok = answer.status_code == 200
         problem = f"{kind} → HTTP {answer.status_code}"
     except httpx2.HTTPError as exc:
@@ -165,7 +191,30 @@ async def one(client: httpx2.AsyncClient, run: Run, kind: str, n: int, due: floa
             run.examples.append(problem)
 
 
-async def drive(base: str, rate: float, seconds: float, seed: int, seed_count: int) -> tuple[Run, float, str]:
+@dataclass
+class Usage:
+    """CPU seconds used during the measured run: by the server processes (None when /proc cannot tell), by
+    this process, and by the whole machine (None without /proc/stat) — the rest is other people's work."""
+
+    server: float | None
+    client: float
+    machine: float | None
+
+
+def machine_busy() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot, all cores (Linux /proc/stat)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")  # guest time is already counted in user
+
+
+async def drive(
+    server: Server, rate: float, seconds: float, seed: int, seed_count: int
+) -> tuple[Run, float, str, Usage]:
+    base = server.url
     run_id = uuid.uuid4().hex[:8]
     rng = random.Random(seed)
     limits = httpx2.Limits(max_connections=400, max_keepalive_connections=400)
@@ -184,6 +233,12 @@ async def drive(base: str, rate: float, seconds: float, seed: int, seed_count: i
         kinds = [k for k, _ in MIX]
         weights = [w for _, w in MIX]
         total = int(rate * seconds)
+        # What the generator has built so far (modules, the client) out of the collector's sight: a full
+        # collection walking it pauses this process for tens of milliseconds, which would count as latency of
+        # every request in flight.
+        gc.collect()
+        gc.freeze()
+        server_cpu, client_cpu, machine_cpu = server.cpu_seconds(), time.process_time(), machine_busy()
         began = time.perf_counter()
         for n in range(total):
             due = began + n / rate
@@ -193,11 +248,21 @@ async def drive(base: str, rate: float, seconds: float, seed: int, seed_count: i
             elif wait < -0.005:
                 run.late_starts += 1  # the client itself fell behind its schedule
             kind = rng.choices(kinds, weights)[0]
-            tasks.append(asyncio.create_task(one(client, run, kind, n, due, token, rng.choice(agencies),
-                                                 rng.choice(pairs), run_id)))
+            tasks.append(
+                asyncio.create_task(
+                    one(client, run, kind, n, due, token, rng.choice(agencies), rng.choice(pairs), run_id)
+                )
+            )
         await asyncio.gather(*tasks)
         wall = time.perf_counter() - began
-    return run, wall, run_id
+        run.sent = len(tasks)
+        server_after, machine_after = server.cpu_seconds(), machine_busy()
+        usage = Usage(
+            None if server_cpu is None or server_after is None else server_after - server_cpu,
+            time.process_time() - client_cpu,
+            None if machine_cpu is None or machine_after is None else machine_after - machine_cpu,
+        )
+    return run, wall, run_id, usage
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -228,9 +293,11 @@ def verify(database: str, run: Run, run_id: str) -> bool:
     lost = [m for m in run.answered_303 if measured.get(m, 0) == 0]
     twice = {m: c for m, c in measured.items() if c > 1}
     unanswered = [m for m in measured if m not in set(run.answered_303)]
-    print(f"\napplications answered 303: {len(run.answered_303)}; stored: {len(measured)}; lost: {len(lost)};"
-          f" stored more than once: {len(twice)}; stored though the answer was not a 303 (e.g. a time-out):"
-          f" {len(unanswered)}")
+    print(
+        f"\napplications answered 303: {len(run.answered_303)}; stored: {len(measured)}; lost: {len(lost)};"
+        f" stored more than once: {len(twice)}; stored though the answer was not a 303 (e.g. a time-out):"
+        f" {len(unanswered)}"
+    )
     return not lost and not twice
 
 
@@ -238,12 +305,16 @@ def report(run: Run, wall: float, rate: float) -> bool:
     kinds = [k for k, _ in MIX]
     everything = sorted(v for k in kinds for v in run.latencies[k])
     total = len(everything) + sum(run.errors.values())
-    print(f"\noffered {rate:.0f} req/s open-loop; achieved {total / wall:.1f} req/s answered over {wall:.1f} s"
-          f" ({len(everything)} ok, {sum(run.errors.values())} errors; {run.late_starts} requests left the client"
-          " more than 5 ms late)")
+    print(
+        f"\noffered {rate:.0f} req/s open-loop; achieved {total / wall:.1f} req/s answered over {wall:.1f} s"
+        f" ({len(everything)} ok, {sum(run.errors.values())} errors; {run.late_starts} requests left the client"
+        " more than 5 ms late)"
+    )
     print(f"\n{'request':<10}{'count':>8}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-    for name, values, errors in [*((k, sorted(run.latencies[k]), run.errors[k]) for k in kinds),
-                                 ("overall", everything, sum(run.errors.values()))]:
+    for name, values, errors in [
+        *((k, sorted(run.latencies[k]), run.errors[k]) for k in kinds),
+        ("overall", everything, sum(run.errors.values())),
+    ]:
         p50, p95, p99 = (percentile(values, q) * 1000 for q in (50, 95, 99))
         top = values[-1] * 1000 if values else float("nan")
         print(f"{name:<10}{len(values):>8}{errors:>8}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{top:>9.1f}")
@@ -258,24 +329,43 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=200.0, help="arrivals per second (default 200)")
     parser.add_argument("--seconds", type=float, default=60.0, help="measured duration (default 60)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes (default 2)")
-    parser.add_argument("--pairs", type=int, default=20, help="applications submitted first for status queries")
+    parser.add_argument(
+        "--pairs", type=int, default=20, help="applications submitted first for status queries"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    print("portal rate limits raised for the bench (all requests come from 127.0.0.1): "
-          + ", ".join(f"{k}={v}" for k, v in LIMIT_ENV.items()))
+    load_before = os.getloadavg()[0]  # what else the machine was doing
+    print(
+        "portal rate limits raised for the bench (all requests come from 127.0.0.1): "
+        + ", ".join(f"{k}={v}" for k, v in LIMIT_ENV.items())
+    )
     server = start_server(args.workers)
     try:
-        cpu0 = time.process_time()
-        run, wall, run_id = asyncio.run(drive(server.url, args.rate, args.seconds, args.seed, args.pairs))
-        own = time.process_time() - cpu0
+        run, wall, run_id, usage = asyncio.run(drive(server, args.rate, args.seconds, args.seed, args.pairs))
         met = report(run, wall, args.rate)
-        print(f"\nload generator CPU: {own:.1f} s ({own / wall:.0%} of one core), on the same 2-core machine as the"
-              " server")
+        sent = max(1, run.sent)
+        if usage.server is not None:
+            print(
+                f"\nserver CPU: {usage.server:.1f} s ({usage.server / wall:.0%} of one core,"
+                f" {usage.server / sent * 1000:.2f} ms per request, {args.workers} workers)"
+            )
+        print(
+            f"load generator CPU: {usage.client:.1f} s ({usage.client / wall:.0%} of one core,"
+            f" {usage.client / sent * 1000:.2f} ms per request), on the same machine as the server"
+            f" ({os.cpu_count()} cores; 1-minute load average before the bench started: {load_before:.2f})"
+        )
+        if usage.machine is not None and usage.server is not None:
+            others = max(0.0, usage.machine - usage.server - usage.client)
+            print(
+                f"everything else on the machine during the run: {others:.1f} s ({others / wall:.0%} of one core)"
+            )
         kept = verify(server.database, run, run_id)
     finally:
         server.stop()
-    print(f"\ntarget p99 < {TARGET_P99_MS:.0f} ms with no errors: {'met' if met else 'NOT met'};"
-          f" no application lost or duplicated: {'yes' if kept else 'NO'}")
+    print(
+        f"\ntarget p99 < {TARGET_P99_MS:.0f} ms with no errors: {'met' if met else 'NOT met'};"
+        f" no application lost or duplicated: {'yes' if kept else 'NO'}"
+    )
     return 0
 
 

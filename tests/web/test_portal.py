@@ -19,10 +19,13 @@ from tests.web.conftest import csrf_token
 from gongkai.api import Settings
 from gongkai.api.deps import today_in_china
 from gongkai.desk.calendar import WorkCalendar
-from gongkai.ledger import get_application
+from gongkai.desk.fees import FeeMethod
+from gongkai.ledger import add_event, get_application
+from gongkai.ledger.schemas import EventIn
 from gongkai.notices import NoticeKind, issue_notice
 from gongkai.store.orm import ApplicationRow
 from gongkai.store.orm_portal import PortalAccessRow
+from gongkai.store.vocab import EventKind
 from gongkai.web.ratelimit import PortalLimits, SlidingWindowLimiter, get_portal_limits
 
 FORM = {
@@ -69,8 +72,11 @@ def token(client: TestClient, url: str) -> str:
 
 def apply(client: TestClient, agency_id: int, **changes: str) -> tuple[str, str]:
     """Apply through the form; the number and query code as the receipt page shows them."""
-    answer = client.post(f"/apply/{agency_id}", data={**FORM, **changes, "csrf_token": token(client, "/apply")},
-                         follow_redirects=False)
+    answer = client.post(
+        f"/apply/{agency_id}",
+        data={**FORM, **changes, "csrf_token": token(client, "/apply")},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303, answer.text
     assert answer.headers["location"] == "/apply/done"
     receipt = client.get("/apply/done")
@@ -93,8 +99,19 @@ def test_a_citizen_applies_and_checks_the_status(
     listing = citizen.get("/apply")
     assert "青溪县吴村镇人民政府" in listing.text and f'href="/apply/{town}"' in listing.text
     form = citizen.get(f"/apply/{town}")
-    for label in ("申请人类型", "姓名或者名称", "身份证明", "证件号码", "联系方式", "电子邮箱", "通信地址",
-                  "所需政府信息的名称、文号或者便于查询的其他特征性描述", "信息的形式", "获取信息的途径", "真实、准确"):
+    for label in (
+        "申请人类型",
+        "姓名或者名称",
+        "身份证明",
+        "证件号码",
+        "联系方式",
+        "电子邮箱",
+        "通信地址",
+        "所需政府信息的名称、文号或者便于查询的其他特征性描述",
+        "信息的形式",
+        "获取信息的途径",
+        "真实、准确",
+    ):
         assert label in form.text, label
     assert form.text.count("<legend>") >= 5  # grouped fields have legends
 
@@ -110,25 +127,68 @@ def test_a_citizen_applies_and_checks_the_status(
     again = citizen.get("/apply/done")  # the receipt is shown once
     assert again.status_code == 404 and code not in again.text
 
-    status = citizen.post("/status", data={"number": number, "code": code.lower(),
-                                           "csrf_token": token(citizen, "/status")})
+    status = citizen.post(
+        "/status", data={"number": number, "code": code.lower(), "csrf_token": token(citizen, "/status")}
+    )
     assert status.status_code == 200
     assert "已受理" in status.text and "青溪县吴村镇人民政府" in status.text
-    assert f"{app.deadline.due_on.year}年{app.deadline.due_on.month}月{app.deadline.due_on.day}日" in status.text
+    assert (
+        f"{app.deadline.due_on.year}年{app.deadline.due_on.month}月{app.deadline.due_on.day}日" in status.text
+    )
     assert status.headers["cache-control"] == "no-store"
     assert "李春华" not in status.text and "13912345678" not in status.text  # the page names nobody
+
+
+def test_the_status_follows_fees_and_extensions(
+    citizen: TestClient, agencies: tuple[int, int], factory: sessionmaker[Session], calendar: WorkCalendar
+) -> None:
+    town = agencies[1]
+    number, code = apply(citizen, town)
+    today = today_in_china()
+    with factory() as s:
+        app_id = s.scalars(select(ApplicationRow.id)).one()
+
+    def state_after(**fields: object) -> str:
+        with factory.begin() as s:
+            add_event(
+                session=s,
+                agency_id=town,
+                application_id=app_id,
+                calendar=calendar,
+                data=EventIn.model_validate({"actor": "周敏", "occurred_on": today, **fields}),
+            )
+        page = citizen.post(
+            "/status", data={"number": number, "code": code, "csrf_token": token(citizen, "/status")}
+        )
+        assert page.status_code == 200
+        found = re.search(r'<span class="badge badge-\w+">([^<]+)</span>', page.text)
+        assert found, page.text
+        return found.group(1)
+
+    assert state_after(kind=EventKind.FEE_NOTICE, fee_method=FeeMethod.PER_APPLICATION) == "待缴费"
+    assert state_after(kind=EventKind.FEE_PAID) == "已受理"
+    assert (
+        state_after(kind=EventKind.EXTENSION, approver="王主任", days=20, note="内部意见：拖一拖") == "已延期"
+    )
 
 
 def test_status_and_download_need_the_csrf_token(citizen: TestClient, agencies: tuple[int, int]) -> None:
     number, code = apply(citizen, agencies[1])
     assert citizen.post("/status", data={"number": number, "code": code}).status_code == 403
     assert citizen.post(f"/apply/{agencies[1]}", data=FORM).status_code == 403
-    assert citizen.post("/status/document", data={"number": number, "code": code, "notice_id": "1"}).status_code == 403
-    assert citizen.get("/status", params={"number": number, "code": code}).status_code == 200  # GET reveals nothing
+    assert (
+        citizen.post("/status/document", data={"number": number, "code": code, "notice_id": "1"}).status_code
+        == 403
+    )
+    assert (
+        citizen.get("/status", params={"number": number, "code": code}).status_code == 200
+    )  # GET reveals nothing
     assert code not in citizen.get("/status", params={"number": number, "code": code}).text
 
 
-def test_wrong_code_and_wrong_number_give_the_same_answer(citizen: TestClient, agencies: tuple[int, int]) -> None:
+def test_wrong_code_and_wrong_number_give_the_same_answer(
+    citizen: TestClient, agencies: tuple[int, int]
+) -> None:
     town = agencies[1]
     number, code = apply(citizen, town)
     _other_number, other_code = apply(citizen, town)
@@ -136,8 +196,10 @@ def test_wrong_code_and_wrong_number_give_the_same_answer(citizen: TestClient, a
     missing = number.replace("第1号", "第77号")
     answers = []
     for typed_number, typed_code in [(number, wrong_code), (missing, code), (number, other_code)]:
-        page = citizen.post("/status", data={"number": typed_number, "code": typed_code,
-                                             "csrf_token": token(citizen, "/status")})
+        page = citizen.post(
+            "/status",
+            data={"number": typed_number, "code": typed_code, "csrf_token": token(citizen, "/status")},
+        )
         assert page.status_code == 404
         assert typed_code not in page.text
         answers.append(page.text.replace(typed_number, "NUMBER"))
@@ -149,10 +211,21 @@ def test_a_form_with_gaps_is_shown_again_and_nothing_is_stored(
     citizen: TestClient, agencies: tuple[int, int], factory: sessionmaker[Session]
 ) -> None:
     town = agencies[1]
-    typed = {**FORM, "name": "王 小 明", "id_document": "", "phone": "", "email": "", "declaration": "",
-             "delivery": "email", "information": "请提供2024年的道路维修合同"}
-    page = citizen.post(f"/apply/{town}", data={**typed, "csrf_token": token(citizen, f"/apply/{town}")},
-                        follow_redirects=False)
+    typed = {
+        **FORM,
+        "name": "王 小 明",
+        "id_document": "",
+        "phone": "",
+        "email": "",
+        "declaration": "",
+        "delivery": "email",
+        "information": "请提供2024年的道路维修合同",
+    }
+    page = citizen.post(
+        f"/apply/{town}",
+        data={**typed, "csrf_token": token(citizen, f"/apply/{town}")},
+        follow_redirects=False,
+    )
     assert page.status_code == 422
     text = page.text
     # the summary links to each field, and each message sits beside its field
@@ -178,8 +251,9 @@ def test_the_eleventh_application_in_an_hour_is_refused(
     for _ in range(10):
         apply(citizen, town)
         clock.now += 60
-    refused = citizen.post(f"/apply/{town}", data={**FORM, "csrf_token": token(citizen, "/apply")},
-                           follow_redirects=False)
+    refused = citizen.post(
+        f"/apply/{town}", data={**FORM, "csrf_token": token(citizen, "/apply")}, follow_redirects=False
+    )
     assert refused.status_code == 429
     assert "请求过于频繁" in refused.text and "网上申请过于频繁" in refused.text
     assert int(refused.headers["retry-after"]) == 3600 - 600
@@ -191,15 +265,21 @@ def test_the_eleventh_application_in_an_hour_is_refused(
 
 def test_status_queries_are_limited(citizen: TestClient, agencies: tuple[int, int], clock: FakeClock) -> None:
     csrf = token(citizen, "/status")
-    answers = [citizen.post("/status", data={"number": "2025-0001", "code": "ABCDEFGH", "csrf_token": csrf}).status_code
-               for _ in range(21)]
+    answers = [
+        citizen.post(
+            "/status", data={"number": "2025-0001", "code": "ABCDEFGH", "csrf_token": csrf}
+        ).status_code
+        for _ in range(21)
+    ]
     assert answers == [404] * 20 + [429]
     clock.now += 61
     assert citizen.post("/status", data={"number": "x", "code": "y", "csrf_token": csrf}).status_code == 404
 
 
 def test_the_reply_is_downloaded_with_its_own_code_only(
-    citizen: TestClient, agencies: tuple[int, int], factory: sessionmaker[Session],
+    citizen: TestClient,
+    agencies: tuple[int, int],
+    factory: sessionmaker[Session],
     calendar: WorkCalendar,
 ) -> None:
     town = agencies[1]
@@ -207,15 +287,27 @@ def test_the_reply_is_downloaded_with_its_own_code_only(
     other_number, other_code = apply(citizen, town)
     with factory.begin() as s:
         ids = list(s.scalars(select(ApplicationRow.id).order_by(ApplicationRow.id)))
-        reply = issue_notice(session=s, agency_id=town, application_id=ids[0], kind=NoticeKind.REPLY,
-                             issued_on=today_in_china(), actor="周敏", outcome="granted",
-                             fields={"答复内容": "现将名单提供给您。"}, calendar=calendar)
-    page = citizen.post("/status", data={"number": number, "code": code, "csrf_token": token(citizen, "/status")})
+        reply = issue_notice(
+            session=s,
+            agency_id=town,
+            application_id=ids[0],
+            kind=NoticeKind.REPLY,
+            issued_on=today_in_china(),
+            actor="周敏",
+            outcome="granted",
+            fields={"答复内容": "现将名单提供给您。"},
+            calendar=calendar,
+        )
+    page = citizen.post(
+        "/status", data={"number": number, "code": code, "csrf_token": token(citizen, "/status")}
+    )
     assert "政府信息公开申请答复书" in page.text and reply.notice.number in page.text
     assert f'name="notice_id" value="{reply.notice.id}"' in page.text
     csrf = token(citizen, "/status")
-    got = citizen.post("/status/document", data={"number": number, "code": code, "notice_id": str(reply.notice.id),
-                                                  "csrf_token": csrf})
+    got = citizen.post(
+        "/status/document",
+        data={"number": number, "code": code, "notice_id": str(reply.notice.id), "csrf_token": csrf},
+    )
     assert got.status_code == 200 and got.content == reply.document
     assert got.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument")
     assert "filename*=UTF-8''" in got.headers["content-disposition"]
@@ -224,8 +316,15 @@ def test_the_reply_is_downloaded_with_its_own_code_only(
     other = citizen.post("/status", data={"number": other_number, "code": other_code, "csrf_token": csrf})
     assert other.status_code == 200 and reply.notice.number not in other.text
     for typed_number, typed_code in [(other_number, other_code), (number, other_code)]:
-        refused = citizen.post("/status/document", data={"number": typed_number, "code": typed_code,
-                                                         "notice_id": str(reply.notice.id), "csrf_token": csrf})
+        refused = citizen.post(
+            "/status/document",
+            data={
+                "number": typed_number,
+                "code": typed_code,
+                "notice_id": str(reply.notice.id),
+                "csrf_token": csrf,
+            },
+        )
         assert refused.status_code == 404 and refused.content != reply.document
 
 
@@ -234,27 +333,38 @@ def test_what_the_applicant_typed_is_text(
 ) -> None:
     town = agencies[1]
     script = '<script>alert("x")</script>'
-    page = citizen.post(f"/apply/{town}", data={**FORM, "information": script, "name": "", "csrf_token":
-                                                token(citizen, "/apply")})
+    page = citizen.post(
+        f"/apply/{town}",
+        data={**FORM, "information": script, "name": "", "csrf_token": token(citizen, "/apply")},
+    )
     assert page.status_code == 422
     assert script not in page.text and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page.text
     number, code = apply(citizen, town, information=script)
     with factory() as s:
         assert s.scalars(select(ApplicationRow.information)).one() == script  # stored as typed, shown as text
-    status = citizen.post("/status", data={"number": number, "code": code, "csrf_token": token(citizen, "/status")})
+    status = citizen.post(
+        "/status", data={"number": number, "code": code, "csrf_token": token(citizen, "/status")}
+    )
     assert status.status_code == 200 and "<script>" not in status.text
-    hostile = citizen.post("/status", data={"number": f"{number}<b>x</b>", "code": "ABCDEFGH",
-                                            "csrf_token": token(citizen, "/status")})
+    hostile = citizen.post(
+        "/status",
+        data={"number": f"{number}<b>x</b>", "code": "ABCDEFGH", "csrf_token": token(citizen, "/status")},
+    )
     assert "<b>x</b>" not in hostile.text and "&lt;b&gt;x&lt;/b&gt;" in hostile.text
 
 
 def test_no_personal_data_in_urls(citizen: TestClient, agencies: tuple[int, int]) -> None:
     town = agencies[1]
-    answer = citizen.post(f"/apply/{town}", data={**FORM, "csrf_token": token(citizen, "/apply")},
-                          follow_redirects=False)
+    answer = citizen.post(
+        f"/apply/{town}", data={**FORM, "csrf_token": token(citizen, "/apply")}, follow_redirects=False
+    )
     assert answer.headers["location"] == "/apply/done"
     cookie = answer.headers["set-cookie"]
-    assert "path=/apply/done" in cookie.lower() and "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
+    assert (
+        "path=/apply/done" in cookie.lower()
+        and "httponly" in cookie.lower()
+        and "samesite=strict" in cookie.lower()
+    )
     assert "李春华" not in unescape(cookie) and "1101051949" not in cookie  # the receipt cookie is encrypted
 
 

@@ -27,20 +27,22 @@ from datetime import date
 from typing import Annotated, TypeVar
 
 from pydantic import StringConstraints, ValidationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from gongkai.desk.calendar import WorkCalendar
 from gongkai.desk.model import Channel
-from gongkai.ledger.agencies import get_agency
 from gongkai.ledger.applications import create_application, get_application
 from gongkai.ledger.domain import Application
+from gongkai.ledger.mapping import application_code, application_number
 from gongkai.ledger.schemas import ApplicantIn, ApplicationIn, Schema
-from gongkai.notices.catalog import NoticeKind
-from gongkai.notices.issue import list_notices, notice_document
+from gongkai.notices.catalog import NoticeKind, spec_for
+from gongkai.notices.issue import notice_document
 from gongkai.store.crypto import protector_for
 from gongkai.store.errors import InvalidRecord, NotFound
-from gongkai.store.orm import ApplicationRow, utcnow
+from gongkai.store.orm import AgencyRow, ApplicationEventRow, ApplicationRow, utcnow
+from gongkai.store.orm_notices import NoticeRow
 from gongkai.store.orm_portal import PortalAccessRow
 from gongkai.store.vocab import (
     ApplicantType,
@@ -85,8 +87,18 @@ ORGANISATION_DOCUMENTS = (IdDocumentType.CREDIT_CODE, IdDocumentType.OTHER)
 CONTACT = "contact"  # the error of the contact group as a whole (none of the three given)
 # The names of the form fields, in the order of the form: the keys of OnlineFormError.errors, listed so.
 FORM_FIELDS = (
-    "applicant_type", "name", "id_document_type", "id_document", CONTACT, "phone", "email", "address",
-    "information", "form_wanted", "delivery", "declaration",
+    "applicant_type",
+    "name",
+    "id_document_type",
+    "id_document",
+    CONTACT,
+    "phone",
+    "email",
+    "address",
+    "information",
+    "form_wanted",
+    "delivery",
+    "declaration",
 )
 
 E = TypeVar("E", ApplicantType, IdDocumentType, FormWanted, Delivery)
@@ -97,7 +109,9 @@ class OnlineApplicationIn(Schema):
     date and the recording actor are the portal's, never the applicant's."""
 
     applicant: ApplicantIn
-    information: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=INFORMATION_MAX)]
+    information: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=INFORMATION_MAX)
+    ]
     form_wanted: FormWanted
     delivery: Delivery
 
@@ -215,8 +229,11 @@ def problems(data: OnlineApplicationIn) -> dict[str, str]:
             errors["id_document"] = found
     if not (who.phone or who.email or who.address):
         errors[CONTACT] = "请至少填写一种联系方式（电话、电子邮箱或者通信地址），以便本机关与您联系和送达答复"
-    if who.phone and (len(who.phone) > PHONE_MAX or not _PHONE.fullmatch(who.phone)
-                      or not 7 <= sum(ch.isdigit() for ch in who.phone) <= 20):
+    if who.phone and (
+        len(who.phone) > PHONE_MAX
+        or not _PHONE.fullmatch(who.phone)
+        or not 7 <= sum(ch.isdigit() for ch in who.phone) <= 20
+    ):
         errors["phone"] = "电话号码应为7至20位数字（可含区号、分机号）"
     if who.email and (len(who.email) > EMAIL_MAX or not _EMAIL.fullmatch(who.email)):
         errors["email"] = "电子邮箱格式不正确，例如 zhang@example.cn"
@@ -296,7 +313,9 @@ def read_online_form(form: Mapping[str, str]) -> OnlineApplicationIn:
         raise OnlineFormError({"information": f"申请表无法读取：{exc.error_count()} 处错误"}) from exc
     for name_, message in problems(data).items():
         # A choice left empty is reported once, as such: a document type is not "wrong for" a type not chosen.
-        if name_ not in errors and not (applicant_type is None and id_type is not None and name_ == "id_document_type"):
+        if name_ not in errors and not (
+            applicant_type is None and id_type is not None and name_ == "id_document_type"
+        ):
             errors[name_] = message
     if errors:
         raise OnlineFormError({k: errors[k] for k in FORM_FIELDS if k in errors})
@@ -367,7 +386,13 @@ def submit_online(
             actor=PORTAL_ACTOR,
         ),
     )
-    code = issue_query_code(session=session, agency_id=agency_id, application_id=app.id)
+    # The application was created in this transaction: it has no code yet and it is this agency's, so the checks
+    # of issue_query_code (three more reads) have nothing to find.
+    code = new_query_code()
+    session.add(
+        PortalAccessRow(application_id=app.id, code_hash=_code_hash(session, code), created_at=utcnow())
+    )
+    session.flush()
     return app, code
 
 
@@ -388,75 +413,130 @@ def _number_key(text: str) -> str:
     return plain.upper()
 
 
-def _find(session: Session, number: str, code: str) -> Application:
+@dataclass(frozen=True)
+class _Found:
+    """What the portal reads of the application a number and code designate: its own columns, no personal data
+    (nothing to decrypt), none of the staff's records."""
+
+    id: int
+    agency_id: int
+    agency_name: str
+    number: str
+    received_on: date
+    deadline_state: DeadlineState
+    due_on: date | None
+    due_not_before: date | None
+    closed_on: date | None
+    fee_asked: bool  # a fee notice was recorded …
+    fee_paid: bool  # … and the payment
+    extended: bool
+
+
+def _logged(kind: EventKind) -> ColumnElement[bool]:
+    return exists().where(
+        ApplicationEventRow.application_id == ApplicationRow.id, ApplicationEventRow.kind == kind
+    )
+
+
+# Built once: the portal answers these two for every status query, and building a statement costs more than
+# running it. The application by the hash of its code (indexed), with its agency and the events the state needs.
+_FIND = (
+    select(
+        ApplicationRow.id, ApplicationRow.agency_id, AgencyRow.name, AgencyRow.abbreviation, ApplicationRow.number_year,
+        ApplicationRow.seq, ApplicationRow.received_on, ApplicationRow.deadline_state, ApplicationRow.due_on,
+        ApplicationRow.due_not_before, ApplicationRow.closed_on, _logged(EventKind.FEE_NOTICE).label("fee_asked"),
+        _logged(EventKind.FEE_PAID).label("fee_paid"), _logged(EventKind.EXTENSION).label("extended"),
+    )
+    .join(PortalAccessRow, PortalAccessRow.application_id == ApplicationRow.id)
+    .join(AgencyRow, AgencyRow.id == ApplicationRow.agency_id)
+    .where(PortalAccessRow.code_hash == bindparam("code_hash"))
+)  # fmt: skip
+# The notices of an application, oldest first; their documents are read only when downloaded.
+_NOTICES = (
+    select(NoticeRow.id, NoticeRow.kind, NoticeRow.outcome, NoticeRow.number, NoticeRow.issued_on)
+    .where(
+        NoticeRow.agency_id == bindparam("agency_id"), NoticeRow.application_id == bindparam("application_id")
+    )
+    .order_by(NoticeRow.id)
+)
+
+
+def _find(session: Session, number: str, code: str) -> _Found:
     """The application whose query code is ``code`` and whose number (or short code 2025-0012) is ``number``."""
     normalised = normalise_query_code(code)
     wanted = _number_key(number)
     if normalised is None or not wanted:
         raise QueryNotFound()
-    stmt = (
-        select(ApplicationRow.agency_id, ApplicationRow.id)
-        .join(PortalAccessRow, PortalAccessRow.application_id == ApplicationRow.id)
-        .where(PortalAccessRow.code_hash == _code_hash(session, normalised))
-    )
-    for agency_id, application_id in session.execute(stmt).all():
-        app = get_application(session=session, agency_id=agency_id, application_id=application_id)
-        if wanted in (_number_key(app.number), _number_key(app.code)):
-            return app
+    for row in session.execute(_FIND, {"code_hash": _code_hash(session, normalised)}):
+        full = application_number(row.abbreviation, row.number_year, row.seq)
+        if wanted in (_number_key(full), _number_key(application_code(row.number_year, row.seq))):
+            return _Found(row.id, row.agency_id, row.name, full, row.received_on, row.deadline_state, row.due_on,
+                          row.due_not_before, row.closed_on, bool(row.fee_asked), bool(row.fee_paid),
+                          bool(row.extended))  # fmt: skip
     raise QueryNotFound()
 
 
-def _state(app: Application) -> tuple[str, str]:
-    kinds = [e.kind for e in app.events]
-    if app.closed_on is not None:
-        return "已答复", "本机关已作出答复，办理完毕。答复书可在下方下载；您选择的获取方式另行送达的，以送达为准。"
-    if app.deadline.state is DeadlineState.AWAITING_CORRECTION:
+def _state(found: _Found) -> tuple[str, str]:
+    if found.closed_on is not None:
+        return (
+            "已答复",
+            "本机关已作出答复，办理完毕。答复书可在下方下载；您选择的获取方式另行送达的，以送达为准。",
+        )
+    if found.deadline_state is DeadlineState.AWAITING_CORRECTION:
         return "补正中", (
             "本机关已告知您需要补正的事项，请按补正告知书的要求补正。答复期限自本机关收到补正后的申请之日起"
             "重新计算（条例第三十条）。"
         )
-    if app.deadline.state is DeadlineState.SUSPENDED:
+    if found.deadline_state is DeadlineState.SUSPENDED:
         return "征求意见中", (
             "本机关正在征求第三方或者其他机关的意见，征求意见所需时间不计算在答复期限内（条例第三十二条、第三十三条）。"
         )
-    if EventKind.FEE_NOTICE in kinds and EventKind.FEE_PAID not in kinds:
+    if found.fee_asked and not found.fee_paid:
         return "待缴费", "本机关已向您发出收费通知，请按收费通知书的要求缴纳信息处理费。"
-    if EventKind.EXTENSION in kinds:
+    if found.extended:
         return "已延期", (
             "经政府信息公开工作机构负责人同意，答复期限已延长，延长的期限最长不超过20个工作日（条例第三十三条）。"
         )
     return "已受理", "本机关已收到您的申请，正在办理。"
 
 
+def _documents(session: Session, found: _Found) -> tuple[PublicDocument, ...]:
+    """The notices issued to the applicant, oldest first."""
+    documents = []
+    for row in session.execute(_NOTICES, {"agency_id": found.agency_id, "application_id": found.id}):
+        kind = NoticeKind(row.kind)
+        if kind in APPLICANT_NOTICES:
+            documents.append(
+                PublicDocument(row.id, spec_for(kind, row.outcome).title, row.number, row.issued_on)
+            )
+    return tuple(documents)
+
+
 def public_status(*, session: Session, number: str, code: str) -> PublicStatus:
     """The status of the application with this number and query code; :class:`QueryNotFound` otherwise."""
-    app = _find(session, number, code)
-    agency = get_agency(session=session, agency_id=app.agency_id)
-    state, explanation = _state(app)
-    notices = list_notices(session=session, agency_id=app.agency_id, application_id=app.id)
-    documents = tuple(
-        PublicDocument(n.id, n.title, n.number, n.issued_on) for n in notices if n.kind in APPLICANT_NOTICES
-    )
+    found = _find(session, number, code)
+    state, explanation = _state(found)
+    is_open = found.closed_on is None
     return PublicStatus(
-        number=app.number,
-        agency_name=agency.name,
-        received_on=app.received_on,
+        number=found.number,
+        agency_name=found.agency_name,
+        received_on=found.received_on,
         state=state,
         explanation=explanation,
-        due_on=app.deadline.due_on if app.is_open else None,
-        due_not_before=app.deadline.due_not_before if app.is_open else None,
-        closed_on=app.closed_on,
-        documents=documents,
+        due_on=found.due_on if is_open else None,
+        due_not_before=found.due_not_before if is_open else None,
+        closed_on=found.closed_on,
+        documents=_documents(session, found),
     )
 
 
 def reply_document(*, session: Session, number: str, code: str, notice_id: int) -> tuple[str, bytes]:
     """A notice already issued to the applicant of this application (答复书, 补正告知书 …), as issued: file
     name and DOCX bytes. Another application's notice, or one addressed to a third party, does not exist here."""
-    app = _find(session, number, code)
+    found = _find(session, number, code)
     try:
         issued = notice_document(
-            session=session, agency_id=app.agency_id, application_id=app.id, notice_id=notice_id
+            session=session, agency_id=found.agency_id, application_id=found.id, notice_id=notice_id
         )
     except NotFound as exc:
         raise NotFound("文书", notice_id) from exc

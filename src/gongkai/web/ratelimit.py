@@ -5,9 +5,10 @@ applications (``portal_apply_per_hour``) or from guessing query codes (``portal_
 request gets 429 with a Chinese page and ``Retry-After``.
 
 The window is exact (a log of the times of accepted requests per address, at most ``limit`` entries each), so a
-burst at the edge of two windows cannot double the limit as fixed windows allow. Thread-safe: sync routes run
-in a thread pool. The clock is injectable for tests. The limits are per process — with several worker
-processes each counts on its own (documented in the report; a shared store would be needed for exact limits).
+burst at the edge of two windows cannot double the limit as fixed windows allow. Thread-safe: the portal admits
+requests on the event loop and in worker threads. The clock is injectable for tests. The limits are per process —
+with several worker processes each counts on its own (documented in the report; a shared store would be needed
+for exact limits).
 
 Behind a reverse proxy every request comes from the proxy's address: the proxy must then pass the client's
 address to the ASGI server (uvicorn ``--proxy-headers --forwarded-allow-ips``), which sets ``request.client``.
@@ -26,8 +27,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from gongkai.api.deps import SettingsDep
 from gongkai.api.settings import Settings
+from gongkai.web.security import app_settings
 
 Clock = Callable[[], float]
 HOUR = 3600.0
@@ -113,14 +114,19 @@ class PortalLimits:
 _lock = threading.Lock()
 
 
-def get_portal_limits(request: Request, settings: SettingsDep) -> PortalLimits:
-    """The application's limiters, made on first use. Tests replace this dependency to inject a clock."""
+async def get_portal_limits(request: Request) -> PortalLimits:
+    """The application's limiters, made on first use. Tests replace this dependency to inject a clock.
+
+    ``async`` (nothing here waits): FastAPI runs a plain ``def`` dependency in a worker thread, a hop that costs
+    more than the limiter itself; for the same reason the settings are read here rather than depended on."""
     state = request.app.state
-    with _lock:
-        limits: PortalLimits | None = getattr(state, "portal_limits", None)
-        if limits is None:
-            limits = PortalLimits(settings)
-            state.portal_limits = limits
+    limits: PortalLimits | None = getattr(state, "portal_limits", None)
+    if limits is None:
+        with _lock:
+            limits = getattr(state, "portal_limits", None)
+            if limits is None:
+                limits = PortalLimits(app_settings(request.app))
+                state.portal_limits = limits
     return limits
 
 
